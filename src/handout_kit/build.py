@@ -1,0 +1,115 @@
+"""The build, top to bottom: find the talk, load, validate, render each artefact, then write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentError, Problem, StrictError
+from .render import ARTEFACTS, Job, Output, renderer
+from .schema import Paper, Talk
+from .source import display_name, load
+from .templates import Templates
+from .validate import validate
+from .write import remove_leftovers, safe_target, write_atomic
+
+CONTENT_FILE = Path("content") / "talk.yaml"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What the user asked for on the command line."""
+
+    source: Path | None = None
+    out_dir: Path | None = None
+    only: Sequence[str] = ()
+    formats: frozenset[str] = frozenset({"html", "pdf"})
+    paper: Paper | None = None
+    strict: bool = False
+    templates_dir: Path | None = None
+
+
+@dataclass
+class WrittenOutput:
+    path: Path
+    output: Output
+
+
+@dataclass
+class BuildReport:
+    """What a build made (or would make, for `check`) and what it noticed."""
+
+    content_file: Path
+    out_dir: Path
+    outputs: list[Output] = field(default_factory=list)
+    written: list[WrittenOutput] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def find_content(source: Path | None) -> Path:
+    """The talk file for SOURCE: a file, a project folder, or (none) ./content/talk.yaml."""
+    candidate = source or Path.cwd()
+    if candidate.is_dir():
+        for inside in (candidate / CONTENT_FILE, candidate / "talk.yaml"):
+            if inside.is_file():
+                return inside
+        what = f"no {CONTENT_FILE} here; run `handout-kit init` or name the talk file"
+        raise ContentError([Problem(display_name(candidate), None, None, "", what)])
+    if not candidate.exists():
+        raise ContentError([Problem(display_name(candidate), None, None, "", "file not found")])
+    return candidate
+
+
+def project_dir_of(content_file: Path) -> Path:
+    """The talk's project folder: the one holding `content/`, else the talk file's folder."""
+    folder = content_file.resolve().parent
+    return folder.parent if folder.name == "content" else folder
+
+
+def load_talk(content_file: Path) -> Talk:
+    """Load and validate the talk, reporting every problem with its place."""
+    return validate(load(content_file))
+
+
+def build(
+    options: BuildOptions,
+    *,
+    write: bool = True,
+    progress: Callable[[str], None] = lambda message: None,
+) -> BuildReport:
+    """Build the talk's artefacts; nothing is written unless every artefact succeeded."""
+    started = time.perf_counter()
+    content_file = find_content(options.source)
+    project = project_dir_of(content_file)
+    out_dir = (options.out_dir or project / "build").resolve()
+    talk = load_talk(content_file)
+    user_templates = [d for d in (options.templates_dir, project / "templates") if d is not None]
+    job = Job(
+        talk=talk,
+        content_file=content_file.resolve(),
+        project_dir=project,
+        templates=Templates(user_templates),
+        formats=options.formats,
+        paper=options.paper,
+        progress=progress,
+    )
+    report = BuildReport(content_file=content_file, out_dir=out_dir)
+    for name in options.only or ARTEFACTS:
+        progress(f"{name}: rendering")
+        result = renderer(name).render(job)
+        report.outputs.extend(result.outputs)
+        report.warnings.extend(result.warnings)
+    if options.strict and report.warnings:
+        lines = "\n".join(f"  {warning}" for warning in report.warnings)
+        raise StrictError(f"--strict: {len(report.warnings)} warning(s), nothing written:\n{lines}")
+    if write:
+        remove_leftovers(out_dir)
+        targets = [(safe_target(out_dir, output.name), output) for output in report.outputs]
+        for target, output in targets:
+            write_atomic(target, output.data)
+            report.written.append(WrittenOutput(target, output))
+    report.seconds = time.perf_counter() - started
+    return report

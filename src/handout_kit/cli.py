@@ -1,0 +1,169 @@
+"""The `handout-kit` command: thin click commands over the library (heavy imports stay lazy)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+ARTEFACT_NAMES = ("handout",)
+PAPERS = ("letter", "a4")
+
+source_argument = click.argument(
+    "source", required=False, type=click.Path(path_type=Path, dir_okay=True, file_okay=True)
+)
+paper_option = click.option(
+    "--paper",
+    type=click.Choice(PAPERS, case_sensitive=False),
+    help="Paper size (default: the talk's).",
+)
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
+templates_option = click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A folder of template overrides, searched before the talk's own templates/.",
+)
+only_option = click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice(ARTEFACT_NAMES),
+    help="Build only this artefact (repeatable).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handout-kit")
+def cli() -> None:
+    """Build a talk's handout (and, soon, slides and exercise cards) from one content file.
+
+    SOURCE is a talk file, or a folder holding content/talk.yaml (default: the current folder).
+    """
+
+
+@cli.command()
+@source_argument
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (default: build/ beside content/).",
+)
+@only_option
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(("html", "pdf")),
+    help="Only this format (repeatable).",
+)
+@paper_option
+@strict_option
+@templates_option
+def build(source, out_dir, only, formats, paper, strict, templates_dir) -> None:
+    """Build the handout as PDF and HTML into build/."""
+    from .build import BuildOptions
+    from .build import build as run_build
+
+    options = BuildOptions(
+        source=source,
+        out_dir=out_dir,
+        only=only,
+        formats=frozenset(formats or ("html", "pdf")),
+        paper=paper.lower() if paper else None,
+        strict=strict,
+        templates_dir=templates_dir,
+    )
+    report = run_build(options, progress=_progress)
+    _print_warnings(report.warnings)
+    for written in report.written:
+        line = f"wrote {_relative(written.path)}"
+        details = ", ".join(part for part in (written.output.summary,) if part)
+        if written.output.seconds:
+            details += f"; {written.output.seconds:.2f} s"
+        click.echo(f"{line}  ({details})" if details else line)
+    click.echo(f"built in {report.seconds:.2f} s")
+
+
+@cli.command()
+@source_argument
+@paper_option
+@strict_option
+@templates_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(("text", "json")),
+    default="text",
+    help="How to report.",
+)
+def check(source, paper, strict, templates_dir, output_format) -> None:
+    """Validate the talk and lay out every artefact, writing nothing."""
+    from .build import BuildOptions, build
+    from .errors import KitError
+
+    options = BuildOptions(source=source, paper=paper.lower() if paper else None, templates_dir=templates_dir)
+    try:
+        report = build(options, write=False)
+    except KitError as error:
+        if output_format == "json":
+            problems = getattr(error, "problems", None)
+            lines = [str(p) for p in problems] if problems else [error.format_message()]
+            click.echo(json.dumps({"ok": False, "errors": lines, "warnings": []}, indent=2))
+            sys.exit(1)
+        raise
+    failed = strict and bool(report.warnings)
+    if output_format == "json":
+        outputs = [{"name": o.name, "summary": o.summary} for o in report.outputs]
+        payload = {"ok": not failed, "errors": [], "warnings": report.warnings, "outputs": outputs}
+        click.echo(json.dumps(payload, indent=2))
+    else:
+        _print_warnings(report.warnings)
+        for output in report.outputs:
+            click.echo(f"ok {output.name}" + (f"  ({output.summary})" if output.summary else ""))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the talk format as JSON Schema (for editor completion and checks)."""
+    from .schema import Talk
+
+    document = Talk.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "handout-kit talk"
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _progress(message: str) -> None:
+    click.echo(click.style(message, dim=True), err=True)
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(click.style("warning: ", fg="yellow", bold=True) + warning, err=True)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def main() -> None:
+    """Entry point: a bug still ends in one line, never a traceback (set HANDOUT_KIT_DEBUG=1)."""
+    import os
+
+    try:
+        cli()
+    except Exception as error:
+        if os.environ.get("HANDOUT_KIT_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(error).__name__}: {error} (please report it)", err=True)
+        sys.exit(70)

@@ -1,0 +1,67 @@
+"""The one family of errors the kit raises: each prints as clean lines, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the user's input, and where to fix it."""
+
+    file: str
+    line: int | None
+    column: int | None
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        where = f" {self.where}:" if self.where else ""
+        return f"{place}:{where} {self.what}"
+
+
+class KitError(click.ClickException):
+    """Base of every error the kit reports to the user; click prints it without a traceback."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(click.style("error: ", fg="red", bold=True) + self.format_message(), err=True)
+
+
+class ContentError(KitError):
+    """The talk's content cannot be used; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        header = f"{count} problem{'s' if count != 1 else ''} in the talk's content:"
+        super().__init__("\n".join([header, *(f"  {problem}" for problem in self.problems)]))
+
+
+class TemplateError(KitError):
+    """A template could not be found, parsed or rendered."""
+
+
+class LayoutError(KitError):
+    """The laid-out output breaks a rule of its artefact (a handout longer than two pages)."""
+
+
+class ResourceError(KitError):
+    """A file an output needs is missing, or lies where the kit may not read."""
+
+
+class StrictError(KitError):
+    """Warnings were raised while building with --strict."""
+
+
+class OutputError(KitError):
+    """An output could not be written."""

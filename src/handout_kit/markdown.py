@@ -1,0 +1,78 @@
+"""Markdown to safe HTML, once, at model time: raw HTML off, unsafe links refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+
+@cache
+def _parser() -> MarkdownIt:
+    # CommonMark with raw HTML off; markdown-it's own link check already refuses
+    # javascript:, vbscript:, file: and non-image data: URLs. Typographer gives real
+    # dashes and quotes for text typed with straight ones.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["replacements", "smartquotes", "strikethrough"])
+    return md
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of the user's Markdown: its source, its HTML, and the images it names."""
+
+    source: str
+    html: Markup
+    images: tuple[str, ...] = ()
+
+    def __html__(self) -> str:
+        return str(self.html)
+
+    def __str__(self) -> str:
+        return self.source
+
+    @property
+    def plain(self) -> str:
+        """The text without markup, for PDF metadata, titles and alt text."""
+        return plain_text(self.source)
+
+
+def render_inline(source: str) -> Text:
+    """One line or paragraph of Markdown, without a wrapping <p>."""
+    md = _parser()
+    tokens = md.parseInline(source)
+    html = md.renderer.render(tokens, md.options, {})
+    return Text(source, Markup(html), _images(tokens))
+
+
+def render_block(source: str) -> Text:
+    """Markdown that may hold paragraphs, lists and quotes."""
+    md = _parser()
+    tokens = md.parse(source)
+    html = md.renderer.render(tokens, md.options, {})
+    return Text(source, Markup(html), _images(tokens))
+
+
+def plain_text(source: str) -> str:
+    """Markdown source reduced to its words."""
+    md = _parser()
+    words: list[str] = []
+    for token in md.parseInline(source):
+        for child in token.children or ():
+            if child.type in {"text", "code_inline"}:
+                words.append(child.content)
+            elif child.type in {"softbreak", "hardbreak"}:
+                words.append(" ")
+    return "".join(words).strip()
+
+
+def _images(tokens) -> tuple[str, ...]:
+    found: list[str] = []
+    for token in tokens:
+        if token.type == "image":
+            found.append(str(token.attrGet("src") or ""))
+        if token.children:
+            found.extend(_images(token.children))
+    return tuple(found)

@@ -1,0 +1,166 @@
+"""The one place that talks to WeasyPrint: a locked-down fetcher, captured logs, measured pages."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML, Document
+from weasyprint.urls import URLFetcher
+
+PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px; PDF measures in points.
+
+
+class ProjectFetcher(URLFetcher):
+    """Fetches only `data:` URLs and files under the given roots; records what it refused."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(allowed_protocols={"file", "data"}, timeout=1)
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict | None = None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                return super().fetch(url, headers)
+            reason = "not found" if not path.exists() else "outside the talk's folder"
+            self.refused.append(f"{path} ({reason})")
+            raise ValueError(f"refused {url}: {reason}")
+        self.refused.append(f"{url} (network access is off)")
+        raise ValueError(f"refused {url}: network access is off")
+
+
+@dataclass
+class Diagnostics:
+    """What WeasyPrint said while rendering, and what the fetcher refused."""
+
+    warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+class _Collector(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def captured_warnings(sink: list[str]) -> Iterator[None]:
+    """Route the `weasyprint` logger into `sink` instead of the terminal."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collector(sink)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+@dataclass
+class Layout:
+    """A laid-out document: its pages, measured, ready to be written as PDF."""
+
+    document: Document
+    fetcher: ProjectFetcher
+    diagnostics: Diagnostics
+
+    @property
+    def page_count(self) -> int:
+        return len(self.document.pages)
+
+    def page_size_pt(self, index: int = 0) -> tuple[float, float]:
+        page = self.document.pages[index]
+        return page.width * PT_PER_PX, page.height * PT_PER_PX
+
+    def write_pdf(self) -> bytes:
+        with captured_warnings(self.diagnostics.warnings):
+            data = self.document.write_pdf(pdf_tags=True)
+        self.diagnostics.refused.extend(r for r in self.fetcher.refused if r not in self.diagnostics.refused)
+        return data
+
+    def fill(self, index: int) -> float:
+        """How much of page `index`'s content area its content reaches down (0 to 1)."""
+        page = self.document.pages[index]._page_box
+        top = page.content_box_y()
+        bottom = max((_bottom(box) for box in _flow_boxes(page)), default=top)
+        return max(0.0, min(1.0, (bottom - top) / page.height)) if page.height else 0.0
+
+    def first_marked(self, index: int, attribute: str) -> tuple[str, str] | None:
+        """On page `index`, the innermost element carrying `attribute` around its first line:
+        the attribute's value and the start of its text."""
+        from weasyprint.formatting_structure import boxes
+
+        marked = None
+        for child in self.document.pages[index]._page_box.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for box in child.descendants():
+                element = getattr(box, "element", None)
+                if element is not None and element.get(attribute):
+                    marked = element
+                if isinstance(box, boxes.LineBox):
+                    if marked is None:
+                        return None
+                    text = " ".join("".join(marked.itertext()).split())
+                    return marked.get(attribute), text
+        return None
+
+    def font_families(self) -> set[str]:
+        """Families actually embedded (known once `write_pdf` has run)."""
+        return {
+            font.family.decode() if isinstance(font.family, bytes) else str(font.family)
+            for font in self.document.fonts.values()
+        }
+
+
+def _flow_boxes(page_box):
+    """Line boxes of the page's flowing content (not its margin boxes), in order."""
+    from weasyprint.formatting_structure import boxes
+
+    for child in page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            if isinstance(box, boxes.LineBox):
+                yield box
+
+
+def _bottom(box) -> float:
+    return box.position_y + box.margin_height()
+
+
+def lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> Layout:
+    """Lay out `html` as paged media; files resolve against `base_dir`, only inside `roots`."""
+    fetcher = ProjectFetcher([base_dir, *roots])
+    diagnostics = Diagnostics()
+    with captured_warnings(diagnostics.warnings):
+        document = HTML(string=html, base_url=f"{base_dir.resolve().as_uri()}/", url_fetcher=fetcher).render(
+            pdf_tags=True
+        )
+    diagnostics.refused.extend(fetcher.refused)
+    return Layout(document, fetcher, diagnostics)
+
+
+def source_date() -> str | None:
+    """SOURCE_DATE_EPOCH as an ISO date-time, for reproducible PDF dates."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch or not epoch.isdigit():
+        return None
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

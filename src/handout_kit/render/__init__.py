@@ -1,0 +1,20 @@
+"""The artefacts the kit can build, by name. Renderers load on first use (WeasyPrint is heavy)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from .base import Job, Output, Renderer, Result
+
+ARTEFACTS: dict[str, str] = {
+    "handout": "handout_kit.render.handout:HandoutRenderer",
+}
+
+
+def renderer(name: str) -> Renderer:
+    """The renderer registered under `name`."""
+    module, _, cls = ARTEFACTS[name].partition(":")
+    return getattr(import_module(module), cls)()
+
+
+__all__ = ["ARTEFACTS", "Job", "Output", "Renderer", "Result", "renderer"]

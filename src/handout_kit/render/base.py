@@ -1,0 +1,86 @@
+"""What every artefact's renderer shares: the build job it reads and the outputs it returns."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+from .. import __version__
+from ..pdf import source_date
+from ..schema import Paper, Talk
+from ..templates import Templates
+
+PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
+
+
+@dataclass
+class Job:
+    """One build of one talk: the model, where it lives, and the user's options."""
+
+    talk: Talk
+    content_file: Path
+    project_dir: Path
+    templates: Templates
+    formats: frozenset[str] = frozenset({"html", "pdf"})
+    paper: Paper | None = None
+    progress: Callable[[str], None] = lambda message: None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.content_file.parent
+
+    @property
+    def effective_paper(self) -> Paper:
+        return self.paper or self.talk.paper
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        """What every template sees: the talk, its theme, the kit's version, a fixed date."""
+        return {
+            "talk": self.talk,
+            "theme": self.talk.theme,
+            "version": __version__,
+            "created": source_date(),
+            "paper": self.effective_paper,
+            "logo": self.logo_uri,
+            **extra,
+        }
+
+    @cached_property
+    def logo_uri(self) -> str | None:
+        """The theme's logo as a data: URI, so HTML outputs carry it inside themselves."""
+        logo = self.talk.theme.logo
+        if logo is None:
+            return None
+        kind = "image/svg+xml" if logo.lower().endswith(".svg") else "image/png"
+        encoded = base64.b64encode((self.content_dir / logo).read_bytes()).decode()
+        return f"data:{kind};base64,{encoded}"
+
+
+@dataclass
+class Output:
+    """One file a renderer made, kept in memory until the whole build has succeeded."""
+
+    name: str
+    data: bytes
+    summary: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Result:
+    """All a renderer made, with what it noticed on the way."""
+
+    outputs: list[Output] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Renderer(Protocol):
+    """An artefact: it declares its name and turns a job into outputs, checking its own rules."""
+
+    name: str
+
+    def render(self, job: Job) -> Result: ...

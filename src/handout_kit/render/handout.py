@@ -1,0 +1,117 @@
+"""The two-page handout: laid out, fitted to exactly two pages, then written as PDF and HTML."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ..errors import LayoutError, ResourceError
+from ..pdf import Layout, lay_out
+from ..qr import qr_svg
+from .base import PAPER_NAMES, Job, Output, Result
+
+PAGE_BUDGET = 2
+TEMPLATE = "handout/handout.html"
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One step of the fitting ladder: body type size and a spacing factor."""
+
+    size_pt: float
+    space: float
+
+    def describe(self) -> str:
+        return f"{self.size_pt:g} pt type, spacing {self.space:.0%}"
+
+
+# Tighter spacing first, then smaller type; 8.5 pt is the floor (see docs/handout.md).
+FITS = (
+    Fit(10.0, 1.0),
+    Fit(10.0, 0.85),
+    Fit(9.5, 0.85),
+    Fit(9.5, 0.7),
+    Fit(9.0, 0.7),
+    Fit(8.5, 0.6),
+)
+FLOOR = FITS[-1]
+
+
+class HandoutRenderer:
+    """Renders `handout.pdf` and `handout.html`."""
+
+    name = "handout"
+
+    def render(self, job: Job) -> Result:
+        started = time.perf_counter()
+        result = Result()
+        layout, fit = self._fit(job)
+        self._check_resources(layout)
+        fill = layout.fill(layout.page_count - 1)
+        if layout.page_count < PAGE_BUDGET:
+            result.warnings.append(
+                f"handout: the content fills only {layout.page_count} page; a second page stays unused"
+            )
+        width, height = layout.page_size_pt()
+        summary = (
+            f"{layout.page_count} pages, {PAPER_NAMES[job.effective_paper]} "
+            f"({width:.0f}x{height:.0f} pt), {fit.describe()}, page {layout.page_count} {fill:.0%} full"
+        )
+        if "pdf" in job.formats:
+            data = layout.write_pdf()
+            self._check_fonts(job, layout, result)
+            result.outputs.append(Output("handout.pdf", data, summary, time.perf_counter() - started))
+        if "html" in job.formats:
+            html = self._html(job, fit, medium="screen")
+            result.outputs.append(Output("handout.html", html.encode(), "self-contained page"))
+        result.warnings.extend(f"handout: WeasyPrint: {w}" for w in layout.diagnostics.warnings)
+        return result
+
+    def _html(self, job: Job, fit: Fit, medium: str) -> str:
+        talk = job.talk
+        qr = qr_svg(talk.handout.qr, talk.theme.colors.ink) if talk.handout.qr else None
+        return job.templates.render(TEMPLATE, **job.context(fit=fit, qr=qr, medium=medium))
+
+    def _fit(self, job: Job) -> tuple[Layout, Fit]:
+        """Lay out at each step of the ladder until the handout fits the page budget."""
+        for fit in FITS:
+            layout = lay_out(self._html(job, fit, "print"), job.content_dir, job.templates.roots)
+            if layout.page_count <= PAGE_BUDGET:
+                return layout, fit
+            job.progress(f"handout: {layout.page_count} pages at {fit.describe()}; tightening")
+        raise LayoutError(self._overflow_message(layout))
+
+    def _overflow_message(self, layout: Layout) -> str:
+        extra_pages = layout.page_count - PAGE_BUDGET
+        spill = (extra_pages - 1) + layout.fill(layout.page_count - 1)
+        where = layout.first_marked(PAGE_BUDGET, "data-where")
+        place = ""
+        if where:
+            source, text = where
+            place = f"; page {PAGE_BUDGET + 1} starts in {source} (\u201c{_clip(text)}\u201d)"
+        return (
+            f"the handout needs {PAGE_BUDGET} pages and {spill:.0%} of another even at the smallest "
+            f"setting ({FLOOR.describe()}){place}. Shorten the text by about that much, or move "
+            "long passages to speaker notes."
+        )
+
+    def _check_resources(self, layout: Layout) -> None:
+        """A file the templates asked for and did not get is an error, never a silent gap."""
+        refused = layout.diagnostics.refused
+        if refused:
+            raise ResourceError("handout: could not load " + "; ".join(refused))
+
+    def _check_fonts(self, job: Job, layout: Layout, result: Result) -> None:
+        used = {family.lower() for family in layout.font_families()}
+        fonts = job.talk.theme.fonts
+        for role, family in (("body", fonts.body), ("heading", fonts.heading)):
+            if family.lower() not in used:
+                fallback = ", ".join(sorted(layout.font_families())) or "none"
+                result.warnings.append(
+                    f"handout: {role} font '{family}' is not installed; the PDF uses {fallback} "
+                    "instead (see README: fonts)"
+                )
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"

@@ -1,0 +1,304 @@
+"""The content model of a talk: typed, frozen, with Markdown already turned into safe HTML.
+
+One model serves every artefact: the handout reads the full text, slides read the short
+`slide` variants and `notes`, cards read `exercises` and `card_decks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .markdown import Text, render_block, render_inline
+
+# -- value types -------------------------------------------------------------------------
+
+
+def _expect_text(value: Any) -> str:
+    if isinstance(value, Text):
+        return value.source
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "expected text")
+    return value
+
+
+def _inline(value: Any) -> Text:
+    text = _expect_text(value)
+    if not text.strip():
+        raise PydanticCustomError("empty_text", "is empty")
+    return render_inline(text.strip())
+
+
+def _prose(value: Any, info: ValidationInfo) -> Text:
+    if isinstance(value, dict) and set(value) == {"file"}:
+        return render_block(_read_included(value["file"], info))
+    text = _expect_text(value)
+    if not text.strip():
+        raise PydanticCustomError("empty_text", "is empty")
+    return render_block(text)
+
+
+def _read_included(name: Any, info: ValidationInfo) -> str:
+    from .source import read_text  # late: keeps the model free of I/O until needed
+
+    if not isinstance(name, str) or not name.endswith(".md"):
+        raise PydanticCustomError("include", "file: must name a Markdown (.md) file")
+    base = Path((info.context or {}).get("base", "."))
+    path = (base / name).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise PydanticCustomError("include", "file: {name} lies outside the talk's folder", {"name": name})
+    if not path.is_file():
+        raise PydanticCustomError("include", "file: {name} not found", {"name": name})
+    return read_text(path)
+
+
+Inline = Annotated[Text, PlainValidator(_inline), WithJsonSchema({"type": "string"})]
+Prose = Annotated[
+    Text,
+    PlainValidator(_prose),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "pattern": r"\.md$"}},
+                    "required": ["file"],
+                    "additionalProperties": False,
+                },
+            ],
+            "description": "Markdown text, or {file: notes.md} to read it from a file.",
+        }
+    ),
+]
+Color = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$", examples=["#0f5c6e"])]
+FontFamily = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,63}$", examples=["Inter"])]
+Url = Annotated[str, Field(pattern=r"^(https?://|mailto:)\S+$", examples=["https://example.org/talk"])]
+Paper = Literal["letter", "a4"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+class Model(BaseModel):
+    """Base of every content model: frozen, no unknown keys, knows its source line."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    _where: str = PrivateAttr(default="")
+
+    @property
+    def where(self) -> str:
+        """`content/talk.yaml:42`: where this part of the talk was written."""
+        return self._where
+
+
+# -- talk metadata -----------------------------------------------------------------------
+
+
+class Speaker(Model):
+    name: str
+    role: str | None = None
+    organization: str | None = None
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    url: Url | None = None
+
+
+class Event(Model):
+    name: str = Field(description="The conference or occasion, e.g. 'ISPI Conference'.")
+    city: str | None = None
+    venue: str | None = None
+    room: str | None = None
+    when: str | None = Field(default=None, description="Day and time as the audience should read them.")
+    date: dt.date | None = Field(default=None, description="ISO date, e.g. 2026-04-13.")
+    start: dt.time | None = Field(default=None, description="Start time, e.g. '09:00'.")
+    duration_minutes: int | None = Field(default=None, gt=0, le=24 * 60)
+
+
+class Link(Model):
+    label: str
+    url: Url
+
+
+class Colors(Model):
+    accent: Color = "#0f5c6e"
+    highlight: Color = "#b5482f"
+    ink: Color = "#1d2327"
+    muted: Color = "#5b6770"
+    paper: Color = "#ffffff"
+
+
+class Fonts(Model):
+    body: FontFamily = "Charis SIL"
+    heading: FontFamily = "Inter"
+
+
+class Theme(Model):
+    colors: Colors = Colors()
+    fonts: Fonts = Fonts()
+    logo: str | None = Field(default=None, description="SVG or PNG file beside talk.yaml.")
+    paper: Paper = "letter"
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_kind(cls, value: str | None) -> str | None:
+        if value is not None and not re.search(r"\.(svg|png)$", value, re.IGNORECASE):
+            raise PydanticCustomError("logo", "logo must be an .svg or .png file")
+        return value
+
+
+class HandoutOptions(Model):
+    paper: Paper | None = Field(default=None, description="Overrides theme.paper.")
+    qr: Url | None = Field(default=None, description="URL printed as a QR code on page two.")
+    qr_label: str | None = None
+    footer: Inline | None = None
+
+
+# -- the body ----------------------------------------------------------------------------
+
+
+class Variants(Model):
+    """Per-artefact wording where one text does not fit all."""
+
+    slide: Inline | None = Field(default=None, description="Short version for the slide.")
+    notes: Prose | None = Field(default=None, description="Speaker notes; default: full text.")
+    card: Inline | None = Field(default=None, description="Prompt for an exercise card.")
+
+
+class Item(Model):
+    """A list item: its text, quoted voices, and a nested list."""
+
+    text: Inline
+    quotes: list[Inline] = []
+    items: list[Item] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Point(Variants):
+    """A numbered point of the talk (one of the seven tips)."""
+
+    id: Slug | None = None
+    text: Inline = Field(description="The point as printed; **bold** its opening words.")
+    items: list[Item] = []
+
+
+class Group(Model):
+    title: Inline
+    intro: Inline | None = None
+    points: list[Point] = Field(min_length=1)
+
+
+class Question(Variants):
+    """A definition or question with its answer, as the handout's second half holds."""
+
+    id: Slug | None = None
+    question: Inline
+    answer: Prose
+    items: list[Item] = []
+
+
+# -- exercises and card decks ------------------------------------------------------------
+
+
+class Step(Model):
+    text: Inline
+    minutes: int = Field(gt=0, le=600)
+
+
+class Grouping(Model):
+    mode: Literal["alone", "pairs", "groups", "room"]
+    size: int | None = Field(default=None, ge=2, le=50, description="People per group.")
+
+    @model_validator(mode="after")
+    def _size_fits_mode(self) -> Grouping:
+        if self.mode == "groups" and self.size is None:
+            raise PydanticCustomError("grouping", "groups need a size (people per group)")
+        if self.mode == "pairs" and self.size not in (None, 2):
+            raise PydanticCustomError("grouping", "pairs are groups of 2; drop the size")
+        if self.mode in {"alone", "room"} and self.size is not None:
+            raise PydanticCustomError("grouping", "{mode} takes no size", {"mode": self.mode})
+        return self
+
+
+class Exercise(Model):
+    id: Slug
+    title: Inline
+    purpose: Inline | None = None
+    prompt: Inline
+    steps: list[Step] = Field(min_length=1)
+    grouping: Grouping
+    minutes: int = Field(gt=0, le=600)
+    materials: list[str] = []
+    category: str = "reflection"
+    serves: str | None = Field(default=None, description="Point number or id it serves.")
+
+    @model_validator(mode="after")
+    def _steps_add_up(self) -> Exercise:
+        total = sum(step.minutes for step in self.steps)
+        if total != self.minutes:
+            raise PydanticCustomError(
+                "minutes",
+                "steps add up to {total} minutes but the exercise says {minutes}",
+                {"total": total, "minutes": self.minutes},
+            )
+        return self
+
+
+class CardDeck(Model):
+    """Cards that are plain statements, e.g. for a card-sort."""
+
+    id: Slug
+    title: Inline
+    category: str = "statements"
+    instructions: Inline | None = None
+    statements: list[Inline] = Field(min_length=1)
+
+
+# -- the talk ----------------------------------------------------------------------------
+
+
+class Talk(Model):
+    """One talk: everything the handout, the slides and the cards are made from."""
+
+    title: Inline
+    subtitle: Inline | None = None
+    language: str = Field(default="en", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+    announcement: Prose | None = Field(
+        default=None, description="The speaker's note announcing the talk; not on the handout."
+    )
+    speaker: Speaker | None = None
+    event: Event | None = None
+    links: list[Link] = []
+    theme: Theme = Theme()
+    handout: HandoutOptions = HandoutOptions()
+    groups: list[Group] = Field(min_length=1, description="The numbered points, in groups.")
+    questions: list[Question] = []
+    exercises: list[Exercise] = []
+    card_decks: list[CardDeck] = []
+
+    @property
+    def points(self) -> list[Point]:
+        return [point for group in self.groups for point in group.points]
+
+    @property
+    def paper(self) -> Paper:
+        return self.handout.paper or self.theme.paper
+
+
+Item.model_rebuild()

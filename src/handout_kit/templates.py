@@ -1,0 +1,99 @@
+"""Find and render templates: the user's first, then the built-ins (also under `builtin/`)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import TemplateError
+
+BUILTIN_PREFIX = "builtin/"
+
+
+def builtin_templates_dir() -> Path:
+    """The built-in templates: inside the installed package, or the repo's top-level folder."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+class Templates:
+    """One Jinja environment with the kit's lookup order and strict undefined names."""
+
+    def __init__(self, user_dirs: list[Path] | tuple[Path, ...] = ()) -> None:
+        builtin = builtin_templates_dir().resolve()
+        self.builtin_dir = builtin
+        self.user_dirs = [d.resolve() for d in user_dirs if d.is_dir() and d.resolve() != builtin]
+
+    @cached_property
+    def environment(self) -> jinja2.Environment:
+        builtin = jinja2.FileSystemLoader(self.builtin_dir)
+        loader = jinja2.ChoiceLoader(
+            [
+                jinja2.PrefixLoader({"builtin": builtin}, delimiter="/"),
+                *(jinja2.FileSystemLoader(d) for d in self.user_dirs),
+                builtin,
+            ]
+        )
+        return jinja2.Environment(
+            loader=loader,
+            autoescape=jinja2.select_autoescape(["html", "svg"], default_for_string=False),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    @property
+    def roots(self) -> list[Path]:
+        """Folders templates and stylesheets may be read from."""
+        return [*self.user_dirs, self.builtin_dir]
+
+    def render(self, name: str, **context: Any) -> str:
+        """Render template `name`, turning any Jinja failure into a TemplateError with a line."""
+        try:
+            return self.environment.get_template(name).render(**context)
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(
+                f"{self._display(error.filename, error.name)}:{error.lineno}: {error.message}"
+            ) from None
+        except jinja2.TemplateNotFound as error:
+            raise TemplateError(f"template not found: {error.name}") from None
+        except jinja2.UndefinedError as error:
+            raise TemplateError(f"{self._failing_place(error)}: {error.message}") from None
+
+    def source_of(self, name: str) -> str:
+        """The raw text of a template or stylesheet through the same lookup (for CSS)."""
+        try:
+            source, _, _ = self.environment.loader.get_source(self.environment, name)
+        except jinja2.TemplateNotFound:
+            raise TemplateError(f"stylesheet not found: {name}") from None
+        return source
+
+    def _display(self, filename: str | None, name: str | None) -> str:
+        if not filename:
+            return f"templates/{name}"
+        path = Path(filename).resolve()
+        for root in self.user_dirs:
+            if path.is_relative_to(root):
+                return f"{root.name}/{path.relative_to(root)}"
+        return (
+            f"builtin/{path.relative_to(self.builtin_dir)}"
+            if path.is_relative_to(self.builtin_dir)
+            else str(path)
+        )
+
+    def _failing_place(self, error: Exception) -> str:
+        """The template file and line where a render error happened, from its traceback."""
+        frame = error.__traceback__
+        place = "template"
+        while frame is not None:
+            filename = frame.tb_frame.f_code.co_filename
+            if filename.endswith((".html", ".css", ".svg", ".j2")):
+                place = f"{self._display(filename, None)}:{frame.tb_lineno}"
+            frame = frame.tb_next
+        return place
