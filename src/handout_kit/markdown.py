@@ -9,14 +9,27 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 
+_refused: list[str] = []
+
+
 @cache
 def _parser() -> MarkdownIt:
-    # CommonMark with raw HTML off; markdown-it's own link check already refuses
-    # javascript:, vbscript:, file: and non-image data: URLs. Typographer gives real
-    # dashes and quotes for text typed with straight ones.
+    # CommonMark with raw HTML off. Typographer gives real dashes and quotes for text typed
+    # with straight ones.
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["replacements", "smartquotes", "strikethrough"])
+    md.validateLink = _allowed_link
     return md
+
+
+def _allowed_link(url: str) -> bool:
+    """Web, mail and relative addresses only: no javascript:, file:, data: or other schemes.
+    Refusals are remembered so validation can name them, not just drop the link."""
+    scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
+    if scheme in {"", "http", "https", "mailto"} and not url.startswith("//"):
+        return True
+    _refused.append(url)
+    return False
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,7 @@ class Text:
     source: str
     html: Markup
     images: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
 
     def __html__(self) -> str:
         return str(self.html)
@@ -42,17 +56,19 @@ class Text:
 def render_inline(source: str) -> Text:
     """One line or paragraph of Markdown, without a wrapping <p>."""
     md = _parser()
+    _refused.clear()
     tokens = md.parseInline(source)
     html = md.renderer.render(tokens, md.options, {})
-    return Text(source, Markup(html), _images(tokens))
+    return Text(source, Markup(html), _images(tokens), tuple(_refused))
 
 
 def render_block(source: str) -> Text:
     """Markdown that may hold paragraphs, lists and quotes."""
     md = _parser()
+    _refused.clear()
     tokens = md.parse(source)
     html = md.renderer.render(tokens, md.options, {})
-    return Text(source, Markup(html), _images(tokens))
+    return Text(source, Markup(html), _images(tokens), tuple(_refused))
 
 
 def plain_text(source: str) -> str:

@@ -135,7 +135,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _yaml_problem(display: str, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     what = error.problem or "invalid YAML"
-    if "\t" in what or "'\\t'" in what:
+    if "tab" in what or "\\t" in what:
         what = "a tab character; YAML indents with spaces only"
     elif error.context and error.problem:
         what = f"{error.problem} ({error.context})"

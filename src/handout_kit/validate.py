@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -175,9 +176,13 @@ def _attach_value(value: Any, source: Source, path: PathKey) -> None:
             _attach_value(item, source, (*path, index))
 
 
-def _missing_files(talk: Talk, source: Source, base: Path):
+def _missing_files(talk: Talk, source: Source, base: Path) -> Iterator[Problem]:
     """Images and logos the talk names that are not there, or lie outside its folder."""
     root = base.resolve()
+    for path, text in _texts(talk, ()):
+        for url in dict.fromkeys(text.refused):
+            what = f"address '{url}' is not allowed (use http:, https:, mailto: or a file beside the talk)"
+            yield source.problem(path, what)
     for path, name in _named_files(talk, ()):
         if "://" in name or name.startswith("data:"):
             what = f"'{name}': only files beside the talk are used (no web or data addresses)"
@@ -190,18 +195,25 @@ def _missing_files(talk: Talk, source: Source, base: Path):
             yield source.problem(path, f"image '{name}' not found (looked in {root})")
 
 
-def _named_files(value: Any, path: PathKey):
+def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Text]]:
+    """Every piece of Markdown in the talk, with its path."""
     if isinstance(value, Text):
-        for image in value.images:
-            yield path, image
+        yield path, value
     elif isinstance(value, BaseModel):
-        if getattr(value, "logo", None):
-            yield (*path, "logo"), value.logo
         for name in type(value).model_fields:
-            yield from _named_files(getattr(value, name), (*path, name))
+            yield from _texts(getattr(value, name), (*path, name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _named_files(item, (*path, index))
+            yield from _texts(item, (*path, index))
+
+
+def _named_files(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    for text_path, text in _texts(value, path):
+        for image in text.images:
+            yield text_path, image
+    theme = getattr(value, "theme", None)
+    if theme is not None and theme.logo:
+        yield (*path, "theme", "logo"), theme.logo
 
 
 __all__ = ["describe", "format_path", "validate"]
