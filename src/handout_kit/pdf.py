@@ -116,8 +116,7 @@ class Layout:
                 if isinstance(box, boxes.LineBox):
                     if marked is None:
                         return None
-                    text = " ".join("".join(marked.itertext()).split())
-                    return marked.get(attribute), text
+                    return marked.get(attribute), " ".join(_visible_text(marked).split())
         return None
 
     def font_families(self) -> set[str]:
@@ -138,6 +137,14 @@ def _flow_boxes(page_box):
         for box in child.descendants():
             if isinstance(box, boxes.LineBox):
                 yield box
+
+
+def _visible_text(element, tail: str = "") -> str:  # noqa: ANN001 - an ElementTree element
+    """The element's text, leaving out decorations marked aria-hidden (hanging numerals)."""
+    if element.get("aria-hidden") == "true":
+        return tail
+    inner = "".join(_visible_text(child, child.tail or "") for child in element)
+    return (element.text or "") + inner + tail
 
 
 def _bottom(box) -> float:

@@ -189,6 +189,12 @@ class Item(Model):
     def _shorthand(cls, value: Any) -> Any:
         return {"text": value} if isinstance(value, str) else value
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # Editors must know that a bare string is shorthand for {text: ...}.
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        return {"anyOf": [{"type": "string"}, dict(mapping)], "description": mapping.get("description")}
+
 
 class Point(Variants):
     """A numbered point of the talk (one of the seven tips)."""

@@ -82,17 +82,16 @@ class HandoutRenderer:
         raise LayoutError(self._overflow_message(layout))
 
     def _overflow_message(self, layout: Layout) -> str:
-        extra_pages = layout.page_count - PAGE_BUDGET
-        spill = (extra_pages - 1) + layout.fill(layout.page_count - 1)
+        over = layout.page_count - 1 - PAGE_BUDGET + layout.fill(layout.page_count - 1)
         where = layout.first_marked(PAGE_BUDGET, "data-where")
         place = ""
         if where:
             source, text = where
-            place = f"; page {PAGE_BUDGET + 1} starts in {source} (\u201c{_clip(text)}\u201d)"
+            place = f"; page {PAGE_BUDGET + 1} would start at {source} (\u201c{_clip(text)}\u201d)"
         return (
-            f"the handout needs {PAGE_BUDGET} pages and {spill:.0%} of another even at the smallest "
-            f"setting ({FLOOR.describe()}){place}. Shorten the text by about that much, or move "
-            "long passages to speaker notes."
+            f"the handout runs {over:.2f} pages over its {PAGE_BUDGET} pages even at the smallest "
+            f"setting ({FLOOR.describe()}){place}. Cut about that much text, or move long "
+            "passages into speaker notes."
         )
 
     def _check_resources(self, layout: Layout) -> None:

@@ -1,0 +1,50 @@
+"""Fitting the handout to exactly two pages, and failing clearly when it cannot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import assert_clean_failure, read_pdf, run_cli
+
+WORDS = "speakers rebuild their handouts many times before a talk and every word must stay readable".split()
+
+
+def long_talk(points: int, words: int = 110) -> str:
+    def paragraph(seed: int) -> str:
+        return " ".join(WORDS[(i * 7 + seed) % len(WORDS)] for i in range(words)).capitalize() + "."
+
+    body = "\n".join(f"      - text: {paragraph(i)}" for i in range(points))
+    return f"title: Fitting test\ngroups:\n  - title: Many points\n    points:\n{body}\n"
+
+
+def test_text_a_little_too_long_is_fitted_by_tighter_setting(make_talk) -> None:
+    project = make_talk(long_talk(16))
+    result = run_cli("build", project)
+    assert result.exit_code == 0, result.output
+    assert len(read_pdf(project / "build" / "handout.pdf").pages) == 2
+    match = re.search(r"wrote .*handout\.pdf .* ([\d.]+) pt type, spacing (\d+)%", result.output)
+    assert match and (float(match[1]) < 10 or int(match[2]) < 100), result.output
+    assert "tightening" in result.output  # progress while it fits
+
+
+def test_text_far_too_long_fails_saying_how_much_and_where(make_talk) -> None:
+    project = make_talk(long_talk(12))
+    assert run_cli("build", project).exit_code == 0
+    before = (project / "build" / "handout.pdf").read_bytes()
+    (project / "content" / "talk.yaml").write_text(long_talk(30))
+    result = run_cli("build", project)
+    assert_clean_failure(result, "the handout runs ", "pages over its 2 pages", "8.5 pt type")
+    match = re.search(r"runs (\d+\.\d+) pages over", result.output)
+    assert match and 0.5 < float(match[1]) < 2.5
+    # Page three begins in one of the points, named by its line in the file.
+    line = int(re.search(r"page 3 would start at .*talk\.yaml:(\d+)", result.output)[1])
+    assert 5 <= line <= 34
+    assert (project / "build" / "handout.pdf").read_bytes() == before
+
+
+def test_a_short_talk_fills_one_page_and_says_so(make_talk) -> None:
+    result = run_cli("build", make_talk())
+    assert result.exit_code == 0
+    assert "fills only 1 page" in result.output
+    assert "--strict" not in result.output
