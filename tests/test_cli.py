@@ -10,6 +10,7 @@ import venv
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL_TALK, REPO, assert_clean_failure, read_pdf, run_cli
 
 
@@ -108,13 +109,21 @@ def test_a_non_editable_install_builds_from_any_folder(tmp_path: Path, make_talk
     project = make_talk()
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run(
-        [env_dir / "bin" / "handout-kit", "build"], cwd=project, capture_output=True, text=True, env=environment
+        [env_dir / "bin" / "handout-kit", "build"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=environment,
     )
     assert result.returncode == 0, result.stderr
     assert (project / "build" / "handout.pdf").is_file()
     where = subprocess.run(
         [python, "-c", "import handout_kit.templates as t; print(t.builtin_templates_dir())"],
-        cwd=tmp_path, capture_output=True, text=True, check=True, env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
     ).stdout.strip()
     assert where.startswith(str(env_dir)), where
     assert (Path(where) / "handout" / "handout.html").is_file()

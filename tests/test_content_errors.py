@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL_TALK, assert_clean_failure, run_cli
 
 
@@ -37,8 +38,10 @@ CASES = {
     ),
     "nested unknown key": (
         MINIMAL_TALK.replace("            quotes:", "            qoutes:"),
-        ["content/talk.yaml:14:13: groups[0].points[1].items[1].qoutes: unknown key 'qoutes'; "
-         "did you mean 'quotes'?"],
+        [
+            "content/talk.yaml:14:13: groups[0].points[1].items[1].qoutes: unknown key 'qoutes'; "
+            "did you mean 'quotes'?"
+        ],
     ),
     "wrong type": (
         MINIMAL_TALK.replace("  - title: First things", "  - title: [a, b]"),
@@ -198,7 +201,9 @@ def test_missing_talk_file(tmp_path: Path) -> None:
 
 
 def test_notes_from_a_markdown_file(make_talk) -> None:
-    text = MINIMAL_TALK.replace("      - text: Keep going.", "      - text: Keep going.\n        notes: {file: notes.md}")
+    text = MINIMAL_TALK.replace(
+        "      - text: Keep going.", "      - text: Keep going.\n        notes: {file: notes.md}"
+    )
     project = make_talk(text, files={"content/notes.md": "Say *more* here.\n"})
     assert run_cli("build", project, "--format", "html").exit_code == 0
     broken = make_talk(text.replace("notes.md", "../../outside.md"))

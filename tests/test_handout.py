@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, pdf_text, read_pdf, run_cli, squash
 from pypdf.generic import NameObject
+
+from conftest import REPO, pdf_text, read_pdf, run_cli, squash
 
 SEED = (REPO / "tests" / "data" / "seed-handout.txt").read_text(encoding="utf-8")
 

@@ -8,7 +8,6 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-
 _refused: list[str] = []
 
 

@@ -139,7 +139,7 @@ def _flow_boxes(page_box):
                 yield box
 
 
-def _visible_text(element, tail: str = "") -> str:  # noqa: ANN001 - an ElementTree element
+def _visible_text(element, tail: str = "") -> str:
     """The element's text, leaving out decorations marked aria-hidden (hanging numerals)."""
     if element.get("aria-hidden") == "true":
         return tail

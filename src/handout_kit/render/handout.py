@@ -59,6 +59,7 @@ class HandoutRenderer:
         )
         if "pdf" in job.formats:
             data = layout.write_pdf()
+            self._check_resources(layout)  # attachments are fetched only while writing
             self._check_fonts(job, layout, result)
             result.outputs.append(Output("handout.pdf", data, summary, time.perf_counter() - started))
         if "html" in job.formats:

@@ -1,0 +1,88 @@
+"""Template lookup (user, then built-in, with the builtin/ prefix) and template errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import assert_clean_failure, read_pdf, run_cli
+
+OVERRIDE = "handout/handout.html"
+
+
+def test_a_user_template_extends_the_builtin_and_replaces_one_block(make_talk) -> None:
+    project = make_talk(
+        files={
+            f"templates/{OVERRIDE}": (
+                '{% extends "builtin/handout/handout.html" %}\n'
+                "{% block body %}<p class=stamp>DRAFT COPY</p>{{ super() }}{% endblock %}\n"
+            )
+        }
+    )
+    result = run_cli("build", project)
+    assert result.exit_code == 0, result.output
+    html = (project / "build" / "handout.html").read_text()
+    assert "DRAFT COPY" in html and "Start small." in html
+    assert "DRAFT COPY" in read_pdf(project / "build" / "handout.pdf").pages[0].extract_text()
+
+
+def test_templates_option_comes_before_the_talks_own(make_talk, tmp_path: Path) -> None:
+    project = make_talk(files={f"templates/{OVERRIDE}": "project override"})
+    option_dir = tmp_path / "elsewhere"
+    (option_dir / "handout").mkdir(parents=True)
+    (option_dir / OVERRIDE).write_text("<p>option override</p>")
+    result = run_cli("build", project, "--templates", option_dir, "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert (project / "build" / "handout.html").read_text() == "<p>option override</p>"
+
+
+def test_a_stylesheet_is_overridden_like_a_template(make_talk) -> None:
+    project = make_talk(files={"templates/handout/handout.css": "h1 { color: #ff0000; } /* mine */"})
+    assert run_cli("build", project, "--format", "html").exit_code == 0
+    assert "/* mine */" in (project / "build" / "handout.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("template", "fragments"),
+    [
+        ("<p>\n{% if %}\n</p>", ["templates/handout/handout.html:2:", "Expected an expression"]),
+        ("<p>\n\n{{ talk.nope }}</p>", ["templates/handout/handout.html:3:", "has no attribute 'nope'"]),
+        ("{{ missing_name }}", ["templates/handout/handout.html:1:", "'missing_name' is undefined"]),
+    ],
+)
+def test_template_errors_name_file_and_line(make_talk, template: str, fragments: list[str]) -> None:
+    project = make_talk(files={f"templates/{OVERRIDE}": template})
+    assert_clean_failure(run_cli("build", project), *fragments)
+    assert not (project / "build").exists()
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<img src="file:///etc/passwd">',
+        '<img src="../../../../../../etc/passwd">',
+        '<link rel="attachment" href="/etc/passwd">',
+        '<img src="https://example.org/tracker.png">',
+        '<img src="/dev/urandom">',
+    ],
+)
+def test_templates_cannot_reach_outside_the_talk(make_talk, markup: str) -> None:
+    project = make_talk(files={f"templates/{OVERRIDE}": f"<html><body><p>x</p>{markup}</body></html>"})
+    result = run_cli("build", project)
+    assert_clean_failure(result, "handout: could not load")
+    assert "outside the talk's folder" in result.output or "network access is off" in result.output
+    assert not (project / "build" / "handout.pdf").exists()
+
+
+def test_templates_may_use_images_inside_the_talk(make_talk) -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    )
+    project = make_talk(
+        files={
+            "content/mark.svg": svg,
+            f"templates/{OVERRIDE}": '<html><body><p>x</p><img src="mark.svg"></body></html>',
+        }
+    )
+    assert run_cli("build", project).exit_code == 0
