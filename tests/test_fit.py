@@ -6,9 +6,7 @@ import re
 
 from conftest import assert_clean_failure, read_pdf, run_cli
 
-WORDS = (
-    "speakers rebuild their handouts many times before a talk and every word must stay readable"
-).split()
+WORDS = ("speakers rebuild their handouts many times before a talk and every word must stay readable").split()
 
 
 def long_talk(points: int, words: int = 110) -> str:

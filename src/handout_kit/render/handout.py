@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from ..errors import LayoutError, ResourceError
 from ..pdf import Layout, lay_out
-from ..qr import qr_svg
 from .base import PAPER_NAMES, Job, Output, Result
 
 PAGE_BUDGET = 2
@@ -70,7 +69,11 @@ class HandoutRenderer:
 
     def _html(self, job: Job, fit: Fit, medium: str) -> str:
         talk = job.talk
-        qr = qr_svg(talk.handout.qr, talk.theme.colors.ink) if talk.handout.qr else None
+        qr = None
+        if talk.handout.qr:
+            from ..qr import qr_svg  # segno loads only for talks that ask for a QR code
+
+            qr = qr_svg(talk.handout.qr, talk.theme.colors.ink)
         return job.templates.render(TEMPLATE, **job.context(fit=fit, qr=qr, medium=medium))
 
     def _fit(self, job: Job) -> tuple[Layout, Fit]:

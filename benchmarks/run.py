@@ -1,0 +1,113 @@
+"""Time handout-kit against bare WeasyPrint on the same HTML; print a table of medians.
+
+    python benchmarks/run.py [--runs N]
+
+Cold figures are whole processes (imports included), as a user runs them; warm figures are
+in one process after the imports, which is what a watcher or a batch build pays per talk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TALK = REPO / "content" / "talk.yaml"
+KIT = [sys.executable, "-m", "handout_kit"]
+
+
+def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident MiB of one child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def median_process(command: list[str], runs: int) -> tuple[float, float]:
+    results = [run_process(command) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def median_call(function: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    work = Path(tempfile.mkdtemp(prefix="handout-kit-bench-"))
+    try:
+        rows = measure(work, runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\nhandout-kit benchmarks: default talk, median of {runs} runs, {os.cpu_count()} cores\n")
+    print(f"{'what':<58} {'seconds':>8} {'peak MiB':>9}")
+    for label, seconds, memory in rows:
+        mib = f"{memory:9.0f}" if memory else " " * 9
+        print(f"{label:<58} {seconds:8.3f} {mib}")
+
+
+def measure(work: Path, runs: int) -> list[tuple[str, float, float]]:
+    out = work / "build"
+    build = [*KIT, "build", str(TALK), "--out", str(out), "--only", "handout"]
+    run_process(build)  # warm the file cache and write the HTML the bare run reads
+    html_file = out / "handout.html"
+    bare_script = work / "bare.py"
+    bare_script.write_text(
+        "import sys\nfrom weasyprint import HTML\nHTML(filename=sys.argv[1]).write_pdf(sys.argv[2])\n"
+    )
+    rows: list[tuple[str, float, float]] = []
+    rows.append(("handout-kit --help (cold process)", *median_process([*KIT, "--help"], runs)))
+    kit_cold = median_process(build, runs)
+    rows.append(("handout-kit build --only handout (cold, PDF+HTML)", *kit_cold))
+    pdf_only = [*build, "--format", "pdf"]
+    kit_pdf = median_process(pdf_only, runs)
+    rows.append(("handout-kit build --only handout --format pdf (cold)", *kit_pdf))
+    bare = median_process([sys.executable, str(bare_script), str(html_file), str(work / "bare.pdf")], runs)
+    rows.append(("bare WeasyPrint, same HTML to PDF (cold)", *bare))
+    import_only = median_process([sys.executable, "-c", "import weasyprint"], runs)
+    rows.append(("  of which: python + import weasyprint", *import_only))
+    rows.append((f"  kit overhead over bare WeasyPrint (cold, PDF): {kit_pdf[0] / bare[0] - 1:+.0%}", 0, 0))
+    rows.extend(measure_warm(work, html_file, runs))
+    return rows
+
+
+def measure_warm(work: Path, html_file: Path, runs: int) -> list[tuple[str, float, float]]:
+    from weasyprint import HTML
+
+    from handout_kit.build import BuildOptions, build, load_talk
+
+    options = BuildOptions(source=TALK, out_dir=work / "warm", only=("handout",), formats=frozenset({"pdf"}))
+    build(options)  # first call pays imports and font loading
+    html = html_file.read_text()
+    kit = median_call(lambda: build(options), runs)
+    load = median_call(lambda: load_talk(TALK), runs)
+    bare = median_call(lambda: HTML(string=html, base_url=str(REPO)).write_pdf(), runs)
+    return [
+        ("handout-kit build, in process (warm, PDF)", kit, 0),
+        ("  of which: load + validate the talk", load, 0),
+        ("bare WeasyPrint, same HTML, in process (warm)", bare, 0),
+        (f"  kit overhead over bare WeasyPrint (warm): {kit / bare - 1:+.0%}", 0, 0),
+    ]
+
+
+if __name__ == "__main__":
+    main()
