@@ -86,3 +86,11 @@ def test_templates_may_use_images_inside_the_talk(make_talk) -> None:
         }
     )
     assert run_cli("build", project).exit_code == 0
+
+
+def test_a_weasyprint_css_warning_is_reported_and_fails_strict(make_talk) -> None:
+    project = make_talk(files={"templates/handout/handout.css": "h1 { colr: red; }"})
+    result = run_cli("build", project, "--format", "pdf")
+    assert result.exit_code == 0
+    assert "WeasyPrint: Ignored `colr: red`" in result.output
+    assert_clean_failure(run_cli("build", project, "--strict"), "--strict", "Ignored `colr: red`")
