@@ -68,7 +68,9 @@ def test_check_json_for_ci(make_talk) -> None:
     project = make_talk()
     payload = json.loads(run_cli("check", project, "--format", "json").output)
     assert payload["ok"] is True and payload["errors"] == []
-    assert [o["name"] for o in payload["outputs"]] == ["handout.pdf", "handout.html"]
+    names = [o["name"] for o in payload["outputs"]]
+    assert names[:2] == ["handout.pdf", "handout.html"]
+    assert {"slides.pdf", "slides-notes.pdf", "slides.html", "slides-presenter.html"} <= set(names)
     (project / "content" / "talk.yaml").write_text(MINIMAL_TALK.replace("title:", "titel:", 1))
     result = run_cli("check", project, "--format", "json")
     assert result.exit_code == 1
@@ -91,7 +93,7 @@ def test_missing_font_warns_and_strict_fails(make_talk) -> None:
 def test_progress_and_one_line_per_output(make_talk) -> None:
     result = run_cli("build", make_talk())
     lines = [line for line in result.output.splitlines() if line.startswith("wrote ")]
-    assert len(lines) == 2
+    assert len(lines) == 6
     assert "handout.pdf" in lines[0] and " s)" in lines[0]
 
 

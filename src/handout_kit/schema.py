@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .errors import Problem
 from .markdown import Text, render_block, render_inline
 
 # -- value types -------------------------------------------------------------------------
@@ -97,12 +98,19 @@ class Model(BaseModel):
     """Base of every content model: frozen, no unknown keys, knows its source line."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
-    _where: str = PrivateAttr(default="")
+    _place: tuple[str, int | None, str] = PrivateAttr(default=("", None, ""))
 
     @property
     def where(self) -> str:
         """`content/talk.yaml:42`: where this part of the talk was written."""
-        return self._where
+        file, line, _ = self._place
+        return f"{file}:{line}" if line else file
+
+    def problem(self, what: str, field: str | None = None) -> Problem:
+        """A problem with this part of the talk, placed at its line."""
+        file, line, path = self._place
+        where = f"{path}.{field}" if field and path else (field or path)
+        return Problem(file, line, None, where, what)
 
 
 # -- talk metadata -----------------------------------------------------------------------
@@ -276,6 +284,24 @@ class CardDeck(Model):
     statements: list[Inline] = Field(min_length=1)
 
 
+# -- slides ------------------------------------------------------------------------------
+
+
+class SlideSpec(Model):
+    """Changes one slide of the derived deck, or adds a new one.
+
+    Derived slides have the ids `title`, `outline`, `group-N`, `point-ID` (or `point-N`),
+    `question-ID` (or `question-N`), `exercise-ID` and `closing`; any other id adds a slide.
+    """
+
+    id: Slug
+    after: Slug | None = Field(default=None, description="Place this slide after that one.")
+    title: Inline | None = None
+    body: Prose | None = None
+    notes: Prose | None = None
+    hidden: bool = False
+
+
 # -- the talk ----------------------------------------------------------------------------
 
 
@@ -297,6 +323,7 @@ class Talk(Model):
     questions: list[Question] = []
     exercises: list[Exercise] = []
     card_decks: list[CardDeck] = []
+    slides: list[SlideSpec] = Field(default=[], description="Add, hide, move or change slides.")
 
     @property
     def points(self) -> list[Point]:

@@ -21,6 +21,21 @@ def builtin_templates_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "templates"
 
 
+def mix_colors(color: str, other: str, share: float) -> str:
+    """`share` of `color` over `other` (both #rgb or #rrggbb), as #rrggbb: tints for CSS."""
+
+    def channels(value: str) -> list[int]:
+        digits = value.lstrip("#")
+        if len(digits) == 3:
+            digits = "".join(c * 2 for c in digits)
+        return [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
+
+    mixed = [
+        round(a * share + b * (1 - share)) for a, b in zip(channels(color), channels(other), strict=True)
+    ]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
 class Templates:
     """One Jinja environment with the kit's lookup order and strict undefined names."""
 
@@ -39,7 +54,7 @@ class Templates:
                 builtin,
             ]
         )
-        return jinja2.Environment(
+        environment = jinja2.Environment(
             loader=loader,
             autoescape=jinja2.select_autoescape(["html", "svg"], default_for_string=False),
             undefined=jinja2.StrictUndefined,
@@ -47,6 +62,8 @@ class Templates:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        environment.filters["mix"] = mix_colors
+        return environment
 
     @property
     def roots(self) -> list[Path]:

@@ -163,7 +163,7 @@ def _pattern_hint(detail: dict[str, Any]) -> str:
 def _attach_places(model: Model, source: Source, path: PathKey) -> None:
     """Tell each model object which line of the file it came from."""
     place = source.position(path)
-    model._where = f"{source.display}:{place.line}" if place else source.display
+    model._place = (source.display, place.line if place else None, format_path(path))
     for name in type(model).model_fields:
         _attach_value(getattr(model, name), source, (*path, name))
 

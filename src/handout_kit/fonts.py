@@ -1,0 +1,90 @@
+"""Installed fonts found through fontconfig, subset to the text used and embedded as data: URIs,
+so an HTML output works on a laptop that has none of them."""
+
+from __future__ import annotations
+
+import base64
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+# CSS weight -> fontconfig weight (fontconfig's own scale).
+FC_WEIGHTS = {300: 50, 400: 80, 500: 100, 600: 180, 700: 200, 800: 205, 900: 210}
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    weight: int = 400
+    italic: bool = False
+
+
+@cache
+def find_font_file(face: Face) -> Path | None:
+    """The file fontconfig picks for `face`, or None when the family is not installed."""
+    if shutil.which("fc-match") is None:
+        return None
+    pattern = f"{face.family}:weight={FC_WEIGHTS.get(face.weight, 80)}"
+    if face.italic:
+        pattern += ":slant=100"
+    result = subprocess.run(
+        ["fc-match", "--format=%{family}\n%{file}", pattern], capture_output=True, text=True, check=False
+    )
+    lines = result.stdout.splitlines()
+    if len(lines) < 2:
+        return None
+    families = [name.strip().lower() for name in lines[0].split(",")]
+    if face.family.lower() not in families:
+        return None
+    return Path(lines[1])
+
+
+@cache
+def _subset_woff2(path: Path, mtime: float, characters: str) -> bytes:
+    import logging
+
+    from fontTools import subset
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    options = subset.Options()
+    options.flavor = "woff2"
+    # Kerning only: keeping every OpenType feature costs 0.3 s a face for no visible gain.
+    options.layout_features = ["kern"]
+    options.drop_tables += ["Silf", "Sill", "Glat", "Gloc", "Feat"]  # Graphite: browsers ignore it
+    options.notdef_outline = True
+    font = subset.load_font(str(path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    return buffer.getvalue()
+
+
+# Always kept, whatever the text: digits and signs for timers, counters and page numbers.
+BASE_CHARACTERS = "0123456789:/–—-+.,·×%() ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def embedded_font_css(faces: list[Face], text: str) -> tuple[str, list[str]]:
+    """@font-face rules carrying each face, subset to `text`; and the faces not found."""
+    characters = "".join(sorted(set(text) | set(BASE_CHARACTERS)))
+    rules: list[str] = []
+    missing: list[str] = []
+    for face in faces:
+        path = find_font_file(face)
+        if path is None:
+            label = f"{face.family} {face.weight}{' italic' if face.italic else ''}"
+            if face.family not in " ".join(missing):
+                missing.append(label)
+            continue
+        data = base64.b64encode(_subset_woff2(path, path.stat().st_mtime, characters)).decode()
+        rules.append(
+            "@font-face { "
+            f'font-family: "{face.family}"; font-weight: {face.weight}; '
+            f"font-style: {'italic' if face.italic else 'normal'}; "
+            f'src: url("data:font/woff2;base64,{data}") format("woff2"); }}'
+        )
+    return "\n".join(rules), missing
