@@ -65,7 +65,10 @@ def _subset_woff2(path: Path, mtime: float, characters: str) -> bytes:
 
 
 # Always kept, whatever the text: digits and signs for timers, counters and page numbers.
-BASE_CHARACTERS = "0123456789:/–—-+.,·×%() ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+BASE_CHARACTERS = (
+    "0123456789:/-+.,%() ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    "\u2013\u2014\u00b7\u00d7\u2032"  # en and em dash, middle dot, times, prime
+)
 
 
 def embedded_font_css(faces: list[Face], text: str) -> tuple[str, list[str]]:

@@ -70,7 +70,8 @@ class SlidesRenderer:
         layout = lay_out(html, job.content_dir, job.templates.roots)
         data = layout.write_pdf()
         _raise_on_refused(layout)
-        summary = f"{layout.page_count} pages, {PAPER_NAMES[job.effective_paper]}, notes for {len(deck.slides)} slides"
+        paper = PAPER_NAMES[job.effective_paper]
+        summary = f"{layout.page_count} pages, {paper}, notes for {len(deck.slides)} slides"
         return Output("slides-notes.pdf", data, summary, time.perf_counter() - started)
 
     def _html(self, job: Job, deck: Deck, context: dict, plain_html: str, result: Result) -> list[Output]:
