@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install what handout-kit needs on a fresh Debian machine: the fonts its designs use (and the
-# PDF tools for looking at pages) from apt, then the kit itself into .venv from PyPI.
+# Install what handout-kit needs on a fresh Debian machine: from apt the fonts its designs use,
+# Chromium for the deck's browser tests and the PDF tools for looking at pages; then the kit
+# itself into .venv from PyPI.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(fonts-inter fonts-sil-charis poppler-utils)
+APT_PACKAGES=(fonts-inter fonts-sil-charis fontconfig poppler-utils chromium)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -99,6 +99,7 @@ class Model(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
     _place: tuple[str, int | None, str] = PrivateAttr(default=("", None, ""))
+    _field_lines: dict[str, int] = PrivateAttr(default_factory=dict)
 
     @property
     def where(self) -> str:
@@ -110,7 +111,7 @@ class Model(BaseModel):
         """A problem with this part of the talk, placed at its line."""
         file, line, path = self._place
         where = f"{path}.{field}" if field and path else (field or path)
-        return Problem(file, line, None, where, what)
+        return Problem(file, self._field_lines.get(field or "", line), None, where, what)
 
 
 # -- talk metadata -----------------------------------------------------------------------

@@ -164,6 +164,11 @@ def _attach_places(model: Model, source: Source, path: PathKey) -> None:
     """Tell each model object which line of the file it came from."""
     place = source.position(path)
     model._place = (source.display, place.line if place else None, format_path(path))
+    model._field_lines = {
+        name: source.values[(*path, name)].line
+        for name in type(model).model_fields
+        if (*path, name) in source.values
+    }
     for name in type(model).model_fields:
         _attach_value(getattr(model, name), source, (*path, name))
 

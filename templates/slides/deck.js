@@ -49,7 +49,7 @@
   function fit() {
     var scale = Math.min(window.innerWidth / 1280, window.innerHeight / 720);
     stage.style.setProperty("--scale", String(scale));
-    if (isPresenter) { showPresenter(); }
+    if (isPresenter && current >= 0) { showPresenter(); }
   }
 
   /* -- exercise countdowns ------------------------------------------------------------ */

@@ -84,3 +84,8 @@ class Renderer(Protocol):
     name: str
 
     def render(self, job: Job) -> Result: ...
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """`text` cut to `limit` characters with an ellipsis, for quoting it in a message."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..errors import LayoutError, ResourceError
 from ..pdf import Layout, lay_out
-from .base import PAPER_NAMES, Job, Output, Result
+from .base import PAPER_NAMES, Job, Output, Result, clip
 
 PAGE_BUDGET = 2
 TEMPLATE = "handout/handout.html"
@@ -91,7 +91,7 @@ class HandoutRenderer:
         place = ""
         if where:
             source, text = where
-            place = f"; page {PAGE_BUDGET + 1} would start at {source} (\u201c{_clip(text)}\u201d)"
+            place = f"; page {PAGE_BUDGET + 1} would start at {source} (\u201c{clip(text)}\u201d)"
         return (
             f"the handout runs {over:.2f} pages over its {PAGE_BUDGET} pages even at the smallest "
             f"setting ({FLOOR.describe()}){place}. Cut about that much text, or move long "
@@ -114,7 +114,3 @@ class HandoutRenderer:
                     f"handout: {role} font '{family}' is not installed; the PDF uses {fallback} "
                     "instead (see README: fonts)"
                 )
-
-
-def _clip(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"

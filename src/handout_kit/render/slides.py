@@ -7,10 +7,12 @@ import re
 import time
 from html import unescape
 
+from markupsafe import Markup
+
 from ..deck import Deck, Slide, build_deck
 from ..fonts import Face, embedded_font_css
 from ..pdf import Layout, lay_out
-from .base import PAPER_NAMES, Job, Output, Result
+from .base import PAPER_NAMES, Job, Output, Result, clip
 
 DECK_TEMPLATE = "slides/deck.html"
 NOTES_TEMPLATE = "slides/notes.html"
@@ -59,7 +61,7 @@ class SlidesRenderer:
                     if part
                 )
                 warnings.append(
-                    f"slides: slide {index + 1} \u201c{_plain(slide.title)}\u201d ({slide.where}) "
+                    f"slides: slide {index + 1} \u201c{clip(_plain(slide.title))}\u201d ({slide.where}) "
                     f"overflows: {where}; shorten it or give it a `slide:` version"
                 )
         return warnings
@@ -80,7 +82,8 @@ class SlidesRenderer:
         faces = [Face(fonts.heading, weight) for weight in (400, 600, 700, 800)]
         faces += [Face(fonts.body, 400), Face(fonts.body, 700), Face(fonts.body, 400, italic=True)]
         presenter_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=True, font_css="")
-        font_css, missing = embedded_font_css(faces, _text_of(presenter_html))
+        css, missing = embedded_font_css(faces, _text_of(presenter_html))
+        font_css = Markup(css)  # generated here from font files, never from user text
         for face in missing:
             result.warnings.append(f"slides: font '{face}' is not installed; the HTML deck falls back")
         outputs = []
