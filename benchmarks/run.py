@@ -87,6 +87,41 @@ def measure(work: Path, runs: int) -> list[tuple[str, float, float]]:
     rows.append(("  of which: python + import weasyprint", *import_only))
     rows.append((f"  kit overhead over bare WeasyPrint (cold, PDF): {kit_pdf[0] / bare[0] - 1:+.0%}", 0, 0))
     rows.extend(measure_warm(work, html_file, runs))
+    rows.extend(measure_decks(work, max(3, runs // 2)))
+    return rows
+
+
+def large_talk(folder: Path, slides: int) -> Path:
+    """The default talk grown to about `slides` slides by repeating its groups of points."""
+    import yaml
+
+    talk = yaml.safe_load(TALK.read_text(encoding="utf-8"))
+    talk.pop("slides", None)
+    base_groups = talk["groups"]
+    groups: list[dict] = []
+    # title, outline, questions and closing are fixed; each group adds a section slide.
+    fixed = 3 + len(talk.get("questions", []))
+    while fixed + sum(1 + len(g["points"]) for g in groups) < slides:
+        source = base_groups[len(groups) % len(base_groups)]
+        points = [dict(point, id=f"{point['id']}-{len(groups)}") for point in source["points"]]
+        room = slides - fixed - sum(1 + len(g["points"]) for g in groups) - 1
+        groups.append(dict(source, points=points[: max(1, room)]))
+    talk["groups"] = groups
+    path = folder / f"talk-{slides}" / "content" / "talk.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(talk, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def measure_decks(work: Path, runs: int) -> list[tuple[str, float, float]]:
+    rows = []
+    for count in (30, 60, 120):
+        talk = large_talk(work, count)
+        for fmt in ("pdf", "html"):
+            command = [*KIT, "build", str(talk), "--out", str(work / f"deck-{count}"), "--only", "slides"]
+            seconds, memory = median_process([*command, "--format", fmt], runs)
+            what = "deck PDF + notes PDF" if fmt == "pdf" else "deck HTML (audience + presenter)"
+            rows.append((f"{count}-slide {what} (cold)", seconds, memory))
     return rows
 
 

@@ -94,6 +94,7 @@ def build(
         templates=Templates(user_templates),
         formats=options.formats,
         paper=options.paper,
+        cache_dir=out_dir / ".cache" if write else None,
         progress=progress,
     )
     report = BuildReport(content_file=content_file, out_dir=out_dir)

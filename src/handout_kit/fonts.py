@@ -4,7 +4,9 @@ so an HTML output works on a laptop that has none of them."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -71,8 +73,29 @@ BASE_CHARACTERS = (
 )
 
 
-def embedded_font_css(faces: list[Face], text: str) -> tuple[str, list[str]]:
-    """@font-face rules carrying each face, subset to `text`; and the faces not found."""
+def _cached_subset(path: Path, characters: str, cache_dir: Path | None) -> bytes:
+    """The subset font, from `cache_dir` when an earlier build made the same one."""
+    stat = path.stat()
+    if cache_dir is None:
+        return _subset_woff2(path, stat.st_mtime, characters)
+    key = hashlib.sha256(f"{path}|{stat.st_mtime_ns}|{stat.st_size}|{characters}".encode()).hexdigest()
+    cached = cache_dir / f"{key[:32]}.woff2"
+    if cached.is_file():
+        return cached.read_bytes()
+    data = _subset_woff2(path, stat.st_mtime, characters)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, cached)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return data
+
+
+def embedded_font_css(faces: list[Face], text: str, cache_dir: Path | None = None) -> tuple[str, list[str]]:
+    """@font-face rules carrying each face, subset to `text`; and the faces not found.
+    Subsets are kept in `cache_dir`: a deck whose characters did not change reuses them."""
     characters = "".join(sorted(set(text) | set(BASE_CHARACTERS)))
     rules: list[str] = []
     missing: list[str] = []
@@ -83,7 +106,7 @@ def embedded_font_css(faces: list[Face], text: str) -> tuple[str, list[str]]:
             if face.family not in " ".join(missing):
                 missing.append(label)
             continue
-        data = base64.b64encode(_subset_woff2(path, path.stat().st_mtime, characters)).decode()
+        data = base64.b64encode(_cached_subset(path, characters, cache_dir)).decode()
         rules.append(
             "@font-face { "
             f'font-family: "{face.family}"; font-weight: {face.weight}; '

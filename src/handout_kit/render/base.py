@@ -27,6 +27,7 @@ class Job:
     templates: Templates
     formats: frozenset[str] = frozenset({"html", "pdf"})
     paper: Paper | None = None
+    cache_dir: Path | None = None
     progress: Callable[[str], None] = lambda message: None
 
     @property
