@@ -119,25 +119,27 @@ class Layout:
                     return marked.get(attribute), " ".join(_visible_text(marked).split())
         return None
 
-    def overflow(self, index: int, container_class: str) -> tuple[float, float]:
-        """How far (px) content on page `index` reaches below and right of the first element
-        with class `container_class`; (0, 0) when it stays inside."""
+    def overflows(self, index: int, container_class: str) -> list[tuple[object, float, float]]:
+        """For every element with class `container_class` on page `index`: the element, and how
+        far (px) its content reaches below and right of it (0 when it stays inside)."""
         from weasyprint.formatting_structure import boxes
 
+        found = []
         page = self.document.pages[index]._page_box
-        container = next((box for box in page.descendants() if _has_class(box, container_class)), None)
-        if container is None:
-            return 0.0, 0.0
-        bottom_limit = container.content_box_y() + container.height
-        right_limit = container.content_box_x() + container.width
-        below = right = 0.0
-        for box in container.descendants():
-            if isinstance(box, boxes.LineBox):
-                below = max(below, box.position_y + box.height - bottom_limit)
-            if isinstance(box, (boxes.TextBox, boxes.InlineReplacedBox, boxes.BlockReplacedBox)):
-                right = max(right, box.position_x + box.margin_width() - right_limit)
-                below = max(below, box.position_y + box.margin_height() - bottom_limit)
-        return max(0.0, below), max(0.0, right)
+        for container in page.descendants():
+            if not _has_class(container, container_class):
+                continue
+            bottom_limit = container.content_box_y() + container.height
+            right_limit = container.content_box_x() + container.width
+            below = right = 0.0
+            for box in container.descendants():
+                if isinstance(box, boxes.LineBox):
+                    below = max(below, box.position_y + box.height - bottom_limit)
+                if isinstance(box, (boxes.TextBox, boxes.InlineReplacedBox, boxes.BlockReplacedBox)):
+                    right = max(right, box.position_x + box.margin_width() - right_limit)
+                    below = max(below, box.position_y + box.margin_height() - bottom_limit)
+            found.append((container.element, max(0.0, below), max(0.0, right)))
+        return found
 
     def font_families(self) -> set[str]:
         """Families actually embedded (known once `write_pdf` has run)."""
@@ -159,15 +161,14 @@ def _flow_boxes(page_box):
                 yield box
 
 
-def _has_class(box, name: str) -> bool:
+def _has_class(box, name: str) -> bool:  # noqa: ANN001 - a WeasyPrint box
+    """Whether `box` is the (first) block or inline-block box of an element with class `name`."""
+    from weasyprint.formatting_structure import boxes
+
     element = getattr(box, "element", None)
-    return (
-        element is not None
-        and getattr(box, "element_tag", "") != ""
-        and name in (element.get("class") or "").split()
-        and not getattr(box, "is_for_root_element", False)
-        and box.style is not None
-    )
+    if element is None or not isinstance(box, (boxes.BlockContainerBox, boxes.InlineBlockBox)):
+        return False
+    return name in (element.get("class") or "").split() and box.element_tag == element.tag
 
 
 def _visible_text(element, tail: str = "") -> str:

@@ -157,6 +157,7 @@ class Fonts(Model):
 class Theme(Model):
     colors: Colors = Colors()
     fonts: Fonts = Fonts()
+    categories: dict[str, Color] = Field(default={}, description="Card colour per category.")
     logo: str | None = Field(default=None, description="SVG or PNG file beside talk.yaml.")
     paper: Paper = "letter"
 
@@ -251,6 +252,24 @@ class Grouping(Model):
         return self
 
 
+class Material(Model):
+    """Something a facilitator hands out, counted per person, pair, group or for the room."""
+
+    name: str
+    count: int = Field(default=1, ge=1, le=1000)
+    per: Literal["person", "pair", "group", "room"] = "group"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+
+class Participants(Model):
+    min: int = Field(default=2, ge=1, le=10_000)
+    max: int = Field(default=200, ge=1, le=10_000)
+
+
 class Exercise(Model):
     id: Slug
     title: Inline
@@ -259,9 +278,10 @@ class Exercise(Model):
     steps: list[Step] = Field(min_length=1)
     grouping: Grouping
     minutes: int = Field(gt=0, le=600)
-    materials: list[str] = []
-    category: str = "reflection"
-    serves: str | None = Field(default=None, description="Point number or id it serves.")
+    materials: list[Material] = []
+    category: Slug = "reflection"
+    participants: Participants | None = Field(default=None, description="Room sizes it suits.")
+    serves: str | None = Field(default=None, description="Point number or id, or question id.")
 
     @model_validator(mode="after")
     def _steps_add_up(self) -> Exercise:
@@ -280,7 +300,8 @@ class CardDeck(Model):
 
     id: Slug
     title: Inline
-    category: str = "statements"
+    category: Slug = "statements"
+    serves: str | None = Field(default=None, description="Point number or id, or question id.")
     instructions: Inline | None = None
     statements: list[Inline] = Field(min_length=1)
 
@@ -301,6 +322,57 @@ class SlideSpec(Model):
     body: Prose | None = None
     notes: Prose | None = None
     hidden: bool = False
+
+
+# -- cards and the session --------------------------------------------------------------
+
+
+class Offset(Model):
+    dx_mm: float = Field(default=0, ge=-10, le=10, description="Moves backs right, seen on the back.")
+    dy_mm: float = Field(default=0, ge=-10, le=10, description="Moves backs down, seen on the back.")
+
+
+class CardOptions(Model):
+    size: str = Field(
+        default="poker",
+        description="poker, bridge, tarot, a6, index-3x5, index-4x6, or WxH in mm or in (63x88mm).",
+    )
+    paper: Paper | None = Field(default=None, description="Sheet paper; default: theme.paper.")
+    bleed_mm: float = Field(default=0, ge=0, le=6, description="Background beyond the cut, per side.")
+    margin_mm: float = Field(default=6, ge=3, le=40, description="Unprinted border of each sheet.")
+    gap_mm: float = Field(default=0, ge=0, le=30, description="Space between cards on a sheet.")
+    duplex: bool = True
+    flip: Literal["long", "short"] = Field(default="long", description="Edge the sheet turns on.")
+    offset: Offset = Offset()
+
+    @field_validator("size")
+    @classmethod
+    def _known_size(cls, value: str) -> str:
+        from .imposition import parse_card_size
+
+        parse_card_size(value)  # raises ValueError with a message naming the choices
+        return value
+
+
+class AgendaItem(Model):
+    """A block of the session: an exercise by id, or a segment with a title and minutes."""
+
+    exercise: Slug | None = None
+    title: Inline | None = None
+    minutes: int | None = Field(default=None, gt=0, le=600)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AgendaItem:
+        if (self.exercise is None) == (self.title is None):
+            raise PydanticCustomError("agenda", "give either exercise: ID or title: with minutes:")
+        if self.title is not None and self.minutes is None:
+            raise PydanticCustomError("agenda", "a segment needs minutes:")
+        return self
+
+
+class Session(Model):
+    participants: int = Field(default=20, ge=1, le=10_000, description="Expected head count.")
+    agenda: list[AgendaItem] = Field(default=[], description="Default: the exercises in order.")
 
 
 # -- the talk ----------------------------------------------------------------------------
@@ -325,6 +397,8 @@ class Talk(Model):
     exercises: list[Exercise] = []
     card_decks: list[CardDeck] = []
     slides: list[SlideSpec] = Field(default=[], description="Add, hide, move or change slides.")
+    cards: CardOptions = CardOptions()
+    session: Session = Session()
 
     @property
     def points(self) -> list[Point]:

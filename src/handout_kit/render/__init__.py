@@ -9,6 +9,7 @@ from .base import Job, Output, Renderer, Result
 ARTEFACTS: dict[str, str] = {
     "handout": "handout_kit.render.handout:HandoutRenderer",
     "slides": "handout_kit.render.slides:SlidesRenderer",
+    "cards": "handout_kit.render.cards:CardsRenderer",
 }
 
 

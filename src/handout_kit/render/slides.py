@@ -50,7 +50,8 @@ class SlidesRenderer:
             return [f"slides: {layout.page_count} pages for {len(deck.slides)} slides; a slide broke in two"]
         warnings = []
         for index, slide in enumerate(deck.slides):
-            below, right = layout.overflow(index, "slide-inner")
+            found = layout.overflows(index, "slide-inner")
+            _, below, right = found[0] if found else (None, 0.0, 0.0)
             if below > OVERFLOW_TOLERANCE_PX or right > OVERFLOW_TOLERANCE_PX:
                 where = ", ".join(
                     part
