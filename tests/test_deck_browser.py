@@ -99,7 +99,7 @@ def test_keys_move_and_the_hash_follows(context, deck_dir: Path) -> None:
     assert "Go to slide 12" in page.inner_text(".jump")
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#12"
-    assert current_id(page) == "point-honor-the-larger-group"
+    assert page.evaluate("document.querySelector('.slide.current').dataset.index") == "11"
 
 
 def test_reload_stays_on_the_slide(context, deck_dir: Path) -> None:
@@ -165,7 +165,12 @@ def test_every_request_stays_in_the_file(context, deck_dir: Path) -> None:
 
 
 def test_presenter_window_follows_and_leads(context, deck_dir: Path) -> None:
-    page = open_deck(context, deck_dir / "slides.html", "#4")
+    from handout_kit.build import load_talk
+    from handout_kit.deck import build_deck
+
+    slides = build_deck(load_talk(REPO / "content" / "talk.yaml")).slides
+    start = [s.id for s in slides].index("point-trust-your-instincts")
+    page = open_deck(context, deck_dir / "slides.html", f"#{start + 1}")
     with context.expect_page() as popup_info:
         page.keyboard.press("p")
     popup = popup_info.value
@@ -173,19 +178,19 @@ def test_presenter_window_follows_and_leads(context, deck_dir: Path) -> None:
     wait_until(popup, "document.querySelector('.pv-notes').textContent.length > 0")
     assert "presenter" in popup.url
     assert "Prioritize working/being with people" in popup.inner_text(".pv-notes")
-    assert popup.inner_text(".pv-position") == f"4 / {slide_count(page)}"
+    assert popup.inner_text(".pv-position") == f"{start + 1} / {len(slides)}"
     assert popup.inner_text(".pv-elapsed").startswith("0:0")
     assert popup.inner_text(".pv-left") == "60:00" or popup.inner_text(".pv-left").startswith("59:")
-    # The audience window drives: the presenter follows.
+    # The audience window drives: the presenter follows, with the next slide's notes.
     page.keyboard.press("ArrowRight")
-    wait_until(popup, "document.querySelector('.pv-position').textContent.startsWith('5 /')")
-    assert "As you can, let go of people" in popup.inner_text(".pv-notes")
-    next_title = popup.inner_text(".pv-next .slide-title")
-    assert next_title.startswith("Be yourself")
+    wait_until(popup, f"document.querySelector('.pv-position').textContent.startsWith('{start + 2} /')")
+    expected = plain(str(slides[start + 1].notes))[:40]
+    assert expected in " ".join(popup.inner_text(".pv-notes").split())
+    assert popup.inner_text(".pv-next .slide-title") == plain(str(slides[start + 2].title))
     # The presenter drives: the audience follows.
     popup.keyboard.press("ArrowRight")
-    wait_until(page, "location.hash === '#6'")
-    assert current_id(page) == "point-be-yourself"
+    wait_until(page, f"location.hash === '#{start + 3}'")
+    assert current_id(page) == slides[start + 2].id
 
 
 def plain(html: str) -> str:

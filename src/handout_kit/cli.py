@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 
-ARTEFACT_NAMES = ("handout", "slides", "cards")
+ARTEFACT_NAMES = ("handout", "slides", "cards", "run-sheet")
 PAPERS = ("letter", "a4")
 
 source_argument = click.argument(

@@ -68,9 +68,34 @@ def _derived(talk: Talk) -> list[Slide]:
             slides.append(_point_slide(point, first + offset))
     for index, question in enumerate(talk.questions, start=1):
         slides.append(_question_slide(question, index))
-    slides.extend(_exercise_slide(exercise) for exercise in talk.exercises)
+    _place_exercises(talk, slides)
     slides.append(_closing_slide(talk))
     return slides
+
+
+def _place_exercises(talk: Talk, slides: list[Slide]) -> None:
+    """Each exercise right after the point or question it serves (and after exercises placed
+    there before it); exercises that serve nothing go last."""
+    anchors: dict[str, str] = {}
+    for number, point in enumerate(talk.points, start=1):
+        slide_id = f"point-{point.id or number}"
+        anchors[str(number)] = slide_id
+        if point.id:
+            anchors[point.id] = slide_id
+    for question in talk.questions:
+        if question.id:
+            anchors[question.id] = f"question-{question.id}"
+    for exercise in talk.exercises:
+        slide = _exercise_slide(exercise)
+        anchor = anchors.get(exercise.serves or "")
+        ids = [s.id for s in slides]
+        if anchor not in ids:
+            slides.append(slide)
+            continue
+        position = ids.index(anchor) + 1
+        while position < len(slides) and slides[position].kind == "exercise":
+            position += 1
+        slides.insert(position, slide)
 
 
 def _title_slide(talk: Talk) -> Slide:
@@ -116,7 +141,9 @@ def _exercise_slide(exercise: Exercise) -> Slide:
         notes += Markup("<p><strong>Purpose.</strong> ") + exercise.purpose.html + Markup("</p>")
     notes += Markup("<p>") + exercise.prompt.html + Markup("</p>")
     if exercise.materials:
-        notes += Markup("<p><strong>Materials:</strong> ") + escape(", ".join(exercise.materials))
+        notes += Markup("<p><strong>Materials:</strong> ") + escape(
+            ", ".join(material.name for material in exercise.materials)
+        )
         notes += Markup("</p>")
     return Slide(
         f"exercise-{exercise.id}",

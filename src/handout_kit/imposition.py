@@ -113,7 +113,9 @@ class Imposition:
 
     def cut_lines(self) -> tuple[list[float], list[float]]:
         """The x positions of vertical cuts and the y positions of horizontal cuts."""
-        xs = sorted({round(v, 4) for s in range(self.columns) for v in (self.front(s).x, self.front(s).right)})
+        xs = sorted(
+            {round(v, 4) for s in range(self.columns) for v in (self.front(s).x, self.front(s).right)}
+        )
         ys = sorted(
             {
                 round(v, 4)

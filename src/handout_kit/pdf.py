@@ -161,7 +161,7 @@ def _flow_boxes(page_box):
                 yield box
 
 
-def _has_class(box, name: str) -> bool:  # noqa: ANN001 - a WeasyPrint box
+def _has_class(box, name: str) -> bool:
     """Whether `box` is the (first) block or inline-block box of an element with class `name`."""
     from weasyprint.formatting_structure import boxes
 

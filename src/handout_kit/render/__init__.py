@@ -10,6 +10,7 @@ ARTEFACTS: dict[str, str] = {
     "handout": "handout_kit.render.handout:HandoutRenderer",
     "slides": "handout_kit.render.slides:SlidesRenderer",
     "cards": "handout_kit.render.cards:CardsRenderer",
+    "run-sheet": "handout_kit.render.runsheet:RunSheetRenderer",
 }
 
 

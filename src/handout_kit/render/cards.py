@@ -57,7 +57,7 @@ class CardsRenderer:
         context = job.context(
             cards=cards,
             card_size=size,
-            base_pt=round(size[0] * 0.13, 2),
+            base_pt=round(size[0] * 0.145, 2),
             qr=None,
         )
         started = time.perf_counter()
@@ -73,7 +73,8 @@ class CardsRenderer:
             _check_refused(layout)
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"
             summary = (
-                f"{len(cards)} cards, {imposition.per_sheet} a sheet ({imposition.columns}x{imposition.rows}), "
+                f"{len(cards)} cards, {imposition.per_sheet} a sheet "
+                f"({imposition.columns}x{imposition.rows}), "
                 f"{layout.page_count} {PAPER_NAMES[paper]} pages, {sides}"
             )
             result.outputs.append(Output("cards.pdf", data, summary, time.perf_counter() - started))
@@ -81,10 +82,14 @@ class CardsRenderer:
             result.outputs.append(self._calibration(job, context, imposition, paper))
         if "html" in job.formats:
             screen = job.templates.render(SCREEN_TEMPLATE, **context)
-            result.outputs.append(Output("cards.html", screen.encode(), f"{len(cards)} cards, fronts and backs"))
+            result.outputs.append(
+                Output("cards.html", screen.encode(), f"{len(cards)} cards, fronts and backs")
+            )
         return result
 
-    def _sheets(self, cards: list[Card], imposition: Imposition, duplex: bool, flip: str, offset) -> list[Sheet]:  # noqa: ANN001
+    def _sheets(
+        self, cards: list[Card], imposition: Imposition, duplex: bool, flip: str, offset
+    ) -> list[Sheet]:
         sheets = []
         per = imposition.per_sheet
         for start in range(0, len(cards), per):
@@ -132,7 +137,11 @@ class CardsRenderer:
         started = time.perf_counter()
         options = job.talk.cards
         html = job.templates.render(
-            CALIBRATION_TEMPLATE, **context, sheet_paper=PAPER_MM[paper], flip=options.flip, offset=options.offset
+            CALIBRATION_TEMPLATE,
+            **context,
+            sheet_paper=PAPER_MM[paper],
+            flip=options.flip,
+            offset=options.offset,
         )
         layout = lay_out(html, job.content_dir, job.templates.roots)
         data = layout.write_pdf()

@@ -1,0 +1,129 @@
+"""The facilitator's run-sheet: the session on one page, with clock times, groupings, the
+total against the planned length, and the materials counted for the expected head count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..cards import grouping_notes, groups_in_room, units
+from ..errors import ContentError
+from ..pdf import lay_out
+from ..schema import Exercise, Talk
+from .base import PAPER_NAMES, Job, Output, Result
+
+TEMPLATE = "runsheet/run-sheet.html"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One line of the agenda."""
+
+    start: str  # "09:15", or "+0:15" when the talk names no start time
+    minutes: int
+    title: Markup
+    exercise: Exercise | None
+    groups: int | None
+
+
+@dataclass(frozen=True)
+class MaterialLine:
+    name: str
+    quantity: int
+    used_in: str
+
+
+class RunSheetRenderer:
+    """Renders `run-sheet.pdf` and `run-sheet.html`."""
+
+    name = "run-sheet"
+
+    def render(self, job: Job) -> Result:
+        started = time.perf_counter()
+        talk = job.talk
+        result = Result()
+        if not talk.exercises and not talk.session.agenda:
+            result.warnings.append("run-sheet: the talk has no exercises or agenda; no run-sheet made")
+            return result
+        blocks = agenda(talk)
+        total = sum(block.minutes for block in blocks)
+        planned = talk.event.duration_minutes if talk.event else None
+        if planned and total > planned:
+            result.warnings.append(
+                f"run-sheet: the agenda takes {total} minutes; the session has {planned} "
+                f"({total - planned} over)"
+            )
+        result.warnings.extend(f"run-sheet: {note}" for note in grouping_notes(talk))
+        end = _clock(talk.event.start if talk.event else None, total)
+        context = job.context(
+            blocks=blocks, total=total, end=end, planned=planned, materials=materials(talk, blocks), qr=None
+        )
+        html = job.templates.render(TEMPLATE, **context)
+        if "pdf" in job.formats:
+            layout = lay_out(html, job.content_dir, job.templates.roots)
+            data = layout.write_pdf()
+            if layout.page_count > 1:
+                result.warnings.append(f"run-sheet: runs to {layout.page_count} pages; it is meant for one")
+            paper = PAPER_NAMES[job.effective_paper]
+            summary = f"{len(blocks)} blocks, {total} of {planned or '?'} minutes, {paper}"
+            result.outputs.append(Output("run-sheet.pdf", data, summary, time.perf_counter() - started))
+        if "html" in job.formats:
+            result.outputs.append(Output("run-sheet.html", html.encode(), "the same, for a screen"))
+        return result
+
+
+def agenda(talk: Talk) -> list[Block]:
+    """The session's blocks with their clock times: the agenda, or the exercises in order."""
+    by_id = {exercise.id: exercise for exercise in talk.exercises}
+    items = talk.session.agenda
+    problems = [
+        item.problem(f"no exercise has the id '{item.exercise}'", "exercise")
+        for item in items
+        if item.exercise and item.exercise not in by_id
+    ]
+    if problems:
+        raise ContentError(problems)
+    entries: list[tuple[Markup, int, Exercise | None]] = []
+    if items:
+        for item in items:
+            exercise = by_id.get(item.exercise or "")
+            if exercise:
+                entries.append((exercise.title.html, item.minutes or exercise.minutes, exercise))
+            else:
+                entries.append((item.title.html, item.minutes or 0, None))
+    else:
+        entries = [(e.title.html, e.minutes, e) for e in talk.exercises]
+    start = talk.event.start if talk.event else None
+    blocks, elapsed = [], 0
+    people = talk.session.participants
+    for title, minutes, exercise in entries:
+        groups = groups_in_room(exercise, people) if exercise else None
+        blocks.append(Block(_clock(start, elapsed), minutes, title, exercise, groups))
+        elapsed += minutes
+    return blocks
+
+
+def _clock(start: dt.time | None, minutes: int) -> str:
+    if start is None:
+        return f"+{minutes // 60}:{minutes % 60:02d}"
+    moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
+    return moment.strftime("%H:%M")
+
+
+def materials(talk: Talk, blocks: list[Block]) -> list[MaterialLine]:
+    """Everything to bring, summed over the exercises run, for the expected participants."""
+    people = talk.session.participants
+    totals: dict[str, list] = {}
+    for block in blocks:
+        exercise = block.exercise
+        if exercise is None:
+            continue
+        for material in exercise.materials:
+            entry = totals.setdefault(material.name, [0, []])
+            entry[0] += material.count * units(material.per, exercise, people)
+            entry[1].append(exercise.title.plain)
+    lines = [MaterialLine(name, quantity, ", ".join(used)) for name, (quantity, used) in totals.items()]
+    return sorted(lines, key=lambda line: line.name.lower())
