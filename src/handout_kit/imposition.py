@@ -72,12 +72,18 @@ class Imposition:
     """Cards laid out N-up on a sheet, the grid centred so that a duplex flip maps it on itself."""
 
     paper: tuple[float, float]
-    card: tuple[float, float]
+    card: tuple[float, float]  # the card upright: width, height
     bleed: float
     spacing: float
     margin: float
     columns: int
     rows: int
+    rotated: bool = False  # cards turned a quarter turn on the sheet, because more fit
+
+    @property
+    def slot(self) -> tuple[float, float]:
+        """A card's footprint on the sheet: its size, turned when the cards are rotated."""
+        return (self.card[1], self.card[0]) if self.rotated else self.card
 
     @property
     def per_sheet(self) -> int:
@@ -86,8 +92,8 @@ class Imposition:
     @property
     def origin(self) -> tuple[float, float]:
         width, height = self.paper
-        grid_w = self.columns * self.card[0] + (self.columns - 1) * self.spacing
-        grid_h = self.rows * self.card[1] + (self.rows - 1) * self.spacing
+        grid_w = self.columns * self.slot[0] + (self.columns - 1) * self.spacing
+        grid_h = self.rows * self.slot[1] + (self.rows - 1) * self.spacing
         return (width - grid_w) / 2, (height - grid_h) / 2
 
     def front(self, slot: int) -> Rect:
@@ -95,9 +101,9 @@ class Imposition:
         x0, y0 = self.origin
         column, row = slot % self.columns, slot // self.columns
         return Rect(
-            x0 + column * (self.card[0] + self.spacing),
-            y0 + row * (self.card[1] + self.spacing),
-            *self.card,
+            x0 + column * (self.slot[0] + self.spacing),
+            y0 + row * (self.slot[1] + self.spacing),
+            *self.slot,
         )
 
     def back(self, slot: int, flip: str = "long", dx: float = 0.0, dy: float = 0.0) -> Rect:
@@ -148,15 +154,23 @@ class Imposition:
 
 
 def impose(paper: str, card: tuple[float, float], bleed: float, gap: float, margin: float) -> Imposition:
-    """As many cards as fit inside the margins (their bleed too); cards with bleed keep two
-    bleeds apart so no card's background runs onto its neighbour."""
+    """As many cards as fit inside the margins (their bleed too), upright or turned a quarter
+    turn, whichever holds more; cards with bleed keep two bleeds apart so that no card's
+    background runs onto its neighbour."""
     width, height = PAPER_MM[paper]
     spacing = max(gap, 2 * bleed)
     usable_w, usable_h = width - 2 * (margin + bleed), height - 2 * (margin + bleed)
-    columns = max(0, math.floor((usable_w + spacing + 1e-9) / (card[0] + spacing)))
-    rows = max(0, math.floor((usable_h + spacing + 1e-9) / (card[1] + spacing)))
+
+    def fit(slot_w: float, slot_h: float) -> tuple[int, int]:
+        columns = max(0, math.floor((usable_w + spacing + 1e-9) / (slot_w + spacing)))
+        rows = max(0, math.floor((usable_h + spacing + 1e-9) / (slot_h + spacing)))
+        return columns, rows
+
+    upright, turned = fit(*card), fit(card[1], card[0])
+    rotated = turned[0] * turned[1] > upright[0] * upright[1]
+    columns, rows = turned if rotated else upright
     if columns == 0 or rows == 0:
         raise ValueError(
             f"a {card[0]:g}x{card[1]:g} mm card does not fit on {paper} paper inside {margin:g} mm margins"
         )
-    return Imposition((width, height), card, bleed, spacing, margin, columns, rows)
+    return Imposition((width, height), card, bleed, spacing, margin, columns, rows, rotated)

@@ -109,7 +109,7 @@ class Layout:
         for child in self.document.pages[index]._page_box.children:
             if isinstance(child, boxes.MarginBox):
                 continue
-            for box in child.descendants():
+            for box in child.descendants(placeholders=True):
                 element = getattr(box, "element", None)
                 if element is not None and element.get(attribute):
                     marked = element
@@ -126,13 +126,13 @@ class Layout:
 
         found = []
         page = self.document.pages[index]._page_box
-        for container in page.descendants():
+        for container in page.descendants(placeholders=True):
             if not _has_class(container, container_class):
                 continue
             bottom_limit = container.content_box_y() + container.height
             right_limit = container.content_box_x() + container.width
             below = right = 0.0
-            for box in container.descendants():
+            for box in container.descendants(placeholders=True):
                 if isinstance(box, boxes.LineBox):
                     below = max(below, box.position_y + box.height - bottom_limit)
                 if isinstance(box, (boxes.TextBox, boxes.InlineReplacedBox, boxes.BlockReplacedBox)):
@@ -156,7 +156,7 @@ def _flow_boxes(page_box):
     for child in page_box.children:
         if isinstance(child, boxes.MarginBox):
             continue
-        for box in child.descendants():
+        for box in child.descendants(placeholders=True):
             if isinstance(box, boxes.LineBox):
                 yield box
 

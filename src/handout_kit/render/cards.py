@@ -62,7 +62,12 @@ class CardsRenderer:
         )
         started = time.perf_counter()
         html = job.templates.render(
-            SHEETS_TEMPLATE, **context, sheets=sheets, imposition=imposition, sheet_paper=PAPER_MM[paper]
+            SHEETS_TEMPLATE,
+            **context,
+            sheets=sheets,
+            imposition=imposition,
+            sheet_paper=PAPER_MM[paper],
+            flip=options.flip,
         )
         layout = lay_out(html, job.content_dir, job.templates.roots)
         _check_refused(layout)
