@@ -41,7 +41,7 @@ def card_boxes(page, size_mm: tuple[float, float], bleed_mm: float = 0.0) -> lis
     return sorted(set(boxes), key=lambda b: (round(b[1]), b[0]))
 
 
-def label_in(page, box: tuple[float, ...]) -> int:  # noqa: ANN001
+def label_in(page, box: tuple[float, ...]) -> int:
     """The card's number, read from the "k / N" printed inside its rectangle."""
     x0, top, x1, bottom = box
 
@@ -246,7 +246,10 @@ def test_run_sheet_times_groups_and_materials(make_talk) -> None:
 
 
 def test_run_sheet_warns_when_the_session_runs_over(make_talk) -> None:
-    agenda = "session:\n  participants: 9\n  agenda:\n    - {title: Talk, minutes: 50}\n    - {exercise: pairs-talk}\n"
+    agenda = (
+        "session:\n  participants: 9\n  agenda:\n"
+        "    - {title: Talk, minutes: 50}\n    - {exercise: pairs-talk}\n"
+    )
     exercise = EXERCISE.split("session:")[0].replace("minutes: 10", "minutes: 8")
     exercise = exercise.replace('    serves: "9"\n', "")
     text = (
