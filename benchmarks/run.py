@@ -88,6 +88,7 @@ def measure(work: Path, runs: int) -> list[tuple[str, float, float]]:
     rows.append((f"  kit overhead over bare WeasyPrint (cold, PDF): {kit_pdf[0] / bare[0] - 1:+.0%}", 0, 0))
     rows.extend(measure_warm(work, html_file, runs))
     rows.extend(measure_decks(work, max(3, runs // 2)))
+    rows.extend(measure_cards(work, max(3, runs // 2)))
     return rows
 
 
@@ -123,6 +124,27 @@ def measure_decks(work: Path, runs: int) -> list[tuple[str, float, float]]:
             what = "deck PDF + notes PDF" if fmt == "pdf" else "deck HTML (audience + presenter)"
             rows.append((f"{count}-slide {what} (cold)", seconds, memory))
     return rows
+
+
+def measure_cards(work: Path, runs: int, count: int = 300) -> list[tuple[str, float, float]]:
+    """A deck of `count` statement cards on poker size, duplex: sheets, print file, calibration."""
+    import yaml
+
+    talk = yaml.safe_load(TALK.read_text(encoding="utf-8"))
+    talk["exercises"], talk["slides"] = [], []
+    talk["session"] = {"participants": 24}
+    statements = [f"Statement {n}: what we notice when a group organizes itself." for n in range(count)]
+    talk["card_decks"] = [{"id": "many", "title": "Many cards", "statements": statements}]
+    talk["cards"] = {"size": "poker", "duplex": True}
+    path = work / "cards" / "content" / "talk.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump(talk, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    command = [*KIT, "build", str(path), "--out", str(work / "cards-out"), "--only", "cards", "--format", "pdf"]
+    seconds, memory = median_process(command, runs)
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(work / "cards-out" / "cards.pdf").pages)
+    return [(f"{count} poker cards, duplex: cards.pdf ({pages} pages) + print + calibration", seconds, memory)]
 
 
 def measure_warm(work: Path, html_file: Path, runs: int) -> list[tuple[str, float, float]]:

@@ -59,6 +59,10 @@ CASES = {
         MINIMAL_TALK.replace("  city: Lyon", "\tcity: Lyon"),
         ["content/talk.yaml:4:1:", "a tab character; YAML indents with spaces only"],
     ),
+    "tab before a list item": (
+        MINIMAL_TALK.replace("      - text: Keep going.", "\t- text: Keep going."),
+        ["content/talk.yaml:10:1:", "a tab character; YAML indents with spaces only"],
+    ),
     "malformed YAML": (
         MINIMAL_TALK.replace("    answer: Because.", "    answer: [Because."),
         ["content/talk.yaml:", "expected ',' or ']'"],

@@ -116,7 +116,7 @@ def load(path: Path) -> Source:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        raise ContentError([_yaml_problem(display, error)]) from None
+        raise ContentError([_yaml_problem(display, error, text)]) from None
     except yaml.YAMLError as error:
         raise ContentError([Problem(display, None, None, "", str(error))]) from None
     except RecursionError:
@@ -132,10 +132,11 @@ def load(path: Path) -> Source:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _yaml_problem(display: str, error: yaml.MarkedYAMLError) -> Problem:
+def _yaml_problem(display: str, error: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     what = error.problem or "invalid YAML"
-    if "tab" in what or "\\t" in what:
+    at_mark = text[mark.index] if mark and 0 <= mark.index < len(text) else ""
+    if "tab" in what or "\\t" in what or at_mark == "\t":
         what = "a tab character; YAML indents with spaces only"
     elif error.context and error.problem:
         what = f"{error.problem} ({error.context})"

@@ -36,6 +36,12 @@ class Job:
 
     @property
     def effective_paper(self) -> Paper:
+        """The paper for everything but the handout: --paper, else the theme's."""
+        return self.paper or self.talk.theme.paper
+
+    @property
+    def handout_paper(self) -> Paper:
+        """The handout's paper: --paper, else handout.paper, else the theme's."""
         return self.paper or self.talk.paper
 
     def context(self, **extra: Any) -> dict[str, Any]:

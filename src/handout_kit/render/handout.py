@@ -53,7 +53,7 @@ class HandoutRenderer:
             )
         width, height = layout.page_size_pt()
         summary = (
-            f"{layout.page_count} pages, {PAPER_NAMES[job.effective_paper]} "
+            f"{layout.page_count} pages, {PAPER_NAMES[job.handout_paper]} "
             f"({width:.0f}x{height:.0f} pt), {fit.describe()}, page {layout.page_count} {fill:.0%} full"
         )
         if "pdf" in job.formats:
@@ -74,7 +74,9 @@ class HandoutRenderer:
             from ..qr import qr_svg  # segno loads only for talks that ask for a QR code
 
             qr = qr_svg(talk.handout.qr, talk.theme.colors.ink)
-        return job.templates.render(TEMPLATE, **job.context(fit=fit, qr=qr, medium=medium))
+        context = job.context(fit=fit, qr=qr, medium=medium)
+        context["paper"] = job.handout_paper
+        return job.templates.render(TEMPLATE, **context)
 
     def _fit(self, job: Job) -> tuple[Layout, Fit]:
         """Lay out at each step of the ladder until the handout fits the page budget."""
