@@ -243,6 +243,7 @@ def test_run_sheet_times_groups_and_materials(make_talk) -> None:
     assert "72 sticky notes" in text  # 3 per person, 24 people
     assert "6 card-sort deck" in text  # one per group of 4
     assert "groups of 4" in text
+    assert "14 tarot cards on 4 sheets, double-sided" in " ".join(text.split())
 
 
 def test_run_sheet_warns_when_the_session_runs_over(make_talk) -> None:

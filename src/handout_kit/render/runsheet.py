@@ -59,7 +59,13 @@ class RunSheetRenderer:
         result.warnings.extend(f"run-sheet: {note}" for note in grouping_notes(talk))
         end = _clock(talk.event.start if talk.event else None, total)
         context = job.context(
-            blocks=blocks, total=total, end=end, planned=planned, materials=materials(talk, blocks), qr=None
+            blocks=blocks,
+            total=total,
+            end=end,
+            planned=planned,
+            materials=materials(talk, blocks),
+            printing=printing(talk, job.effective_paper),
+            qr=None,
         )
         html = job.templates.render(TEMPLATE, **context)
         if "pdf" in job.formats:
@@ -111,6 +117,33 @@ def _clock(start: dt.time | None, minutes: int) -> str:
         return f"+{minutes // 60}:{minutes % 60:02d}"
     moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
     return moment.strftime("%H:%M")
+
+
+def printing(talk: Talk, paper: str) -> str | None:
+    """What to print for the cards: how many cards, on how many sheets."""
+    from ..cards import build_cards
+    from ..imposition import impose, parse_card_size
+
+    count = len(build_cards(talk))
+    if not count:
+        return None
+    options = talk.cards
+    try:
+        imposition = impose(
+            options.paper or paper,
+            parse_card_size(options.size),
+            options.bleed_mm,
+            options.gap_mm,
+            options.margin_mm,
+        )
+    except ValueError:
+        return None
+    sheets = -(-count // imposition.per_sheet)
+    sides = "double-sided" if options.duplex else "one-sided"
+    return (
+        f"cards.pdf: {count} {options.size} cards on {sheets} sheet{'s' if sheets != 1 else ''}, "
+        f"{sides} (turn on the {options.flip} edge); one set per table"
+    )
 
 
 def materials(talk: Talk, blocks: list[Block]) -> list[MaterialLine]:
