@@ -143,4 +143,6 @@ def test_qr_code_and_links_are_live(make_talk) -> None:
 def test_summary_reports_pages_and_fill(default_build: Path) -> None:
     result = run_cli("check", REPO)
     assert result.exit_code == 0, result.output
-    assert re.search(r"handout\.pdf\s+\(2 pages, Letter .* page 2 \d+% full", result.output), result.output
+    assert re.search(r"handout\.pdf\s+\(2 pages of 2, Letter .* page 2 \d+% full", result.output), (
+        result.output
+    )

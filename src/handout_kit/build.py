@@ -7,11 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cards import category_colors
 from .errors import ContentError, Problem, StrictError
 from .render import ARTEFACTS, Job, Output, renderer
 from .schema import Paper, Talk
 from .source import display_name, load
 from .templates import Templates
+from .themes import contrast_warnings
 from .validate import validate
 from .write import remove_leftovers, safe_target, write_atomic
 
@@ -98,6 +100,7 @@ def build(
         progress=progress,
     )
     report = BuildReport(content_file=content_file, out_dir=out_dir)
+    report.warnings.extend(contrast_warnings(talk.theme.colors, category_colors(talk)))
     for name in options.only or ARTEFACTS:
         progress(f"{name}: rendering")
         result = renderer(name).render(job)

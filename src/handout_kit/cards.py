@@ -12,7 +12,7 @@ from .errors import ContentError, Problem
 from .schema import CardDeck, Exercise, Talk
 
 # Category colours in order of first use, after the theme's accent and highlight.
-EXTRA_COLORS = ("#2f6f4f", "#6c4f9c", "#a8741a", "#355c9a", "#8c3b5f")
+EXTRA_COLORS = ("#2f6f4f", "#6c4f9c", "#855a12", "#355c9a", "#8c3b5f")
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,54 @@ def check(source, paper, strict, templates_dir, output_format) -> None:
 
 
 @cli.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
+def init(folder: Path) -> None:
+    """Start a talk project in FOLDER: content/talk.yaml, templates/ and .gitignore.
+
+    Never overwrites a file: if any of them exists, nothing is created.
+    """
+    from .project import init_project
+
+    for path in init_project(folder):
+        click.echo(f"created {_relative(path)}")
+    click.echo(f"next: cd {folder} && handout-kit build")
+
+
+@cli.group()
+def templates() -> None:
+    """List the templates in effect, or copy a built-in one to edit."""
+
+
+@templates.command("list")
+@source_argument
+@templates_option
+def templates_list(source, templates_dir) -> None:
+    """Every template and stylesheet, and which file is in effect for it."""
+    from .build import find_content, project_dir_of
+    from .project import list_templates
+
+    project = project_dir_of(find_content(source))
+    user_dirs = [d for d in (templates_dir, project / "templates") if d is not None]
+    entries = list_templates([d.resolve() for d in user_dirs])
+    width = max(len(entry.name) for entry in entries)
+    for entry in entries:
+        where = entry.source if entry.source == "built-in" else _relative(Path(entry.source))
+        click.echo(f"{entry.name:<{width}}  {where}")
+
+
+@templates.command("eject")
+@click.argument("name")
+@source_argument
+def templates_eject(name, source) -> None:
+    """Copy built-in template NAME into the talk's templates/ folder to edit."""
+    from .build import find_content, project_dir_of
+    from .project import eject_template
+
+    target = eject_template(name, project_dir_of(find_content(source)))
+    click.echo(f"copied builtin/{name} to {_relative(target)}")
+
+
+@cli.command()
 def schema() -> None:
     """Print the talk format as JSON Schema (for editor completion and checks)."""
     from .schema import Talk

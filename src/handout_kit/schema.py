@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import Problem
 from .markdown import Text, render_block, render_inline
+from .themes import THEMES, with_theme_defaults
 
 # -- value types -------------------------------------------------------------------------
 
@@ -142,11 +143,11 @@ class Link(Model):
 
 
 class Colors(Model):
-    accent: Color = "#0f5c6e"
-    highlight: Color = "#b5482f"
-    ink: Color = "#1d2327"
-    muted: Color = "#5b6770"
-    paper: Color = "#ffffff"
+    accent: Color = THEMES["default"]["accent"]
+    highlight: Color = THEMES["default"]["highlight"]
+    ink: Color = THEMES["default"]["ink"]
+    muted: Color = THEMES["default"]["muted"]
+    paper: Color = THEMES["default"]["paper"]
 
 
 class Fonts(Model):
@@ -155,11 +156,19 @@ class Fonts(Model):
 
 
 class Theme(Model):
+    name: Literal["default", "high-contrast", "ink-saver"] = Field(
+        default="default", description="A built-in theme; `colors` below override its colours."
+    )
     colors: Colors = Colors()
     fonts: Fonts = Fonts()
     categories: dict[str, Color] = Field(default={}, description="Card colour per category.")
     logo: str | None = Field(default=None, description="SVG or PNG file beside talk.yaml.")
     paper: Paper = "letter"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_theme(cls, value: Any) -> Any:
+        return with_theme_defaults(value)
 
     @field_validator("logo")
     @classmethod

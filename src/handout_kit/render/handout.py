@@ -47,13 +47,10 @@ class HandoutRenderer:
         layout, fit = self._fit(job)
         self._check_resources(layout)
         fill = layout.fill(layout.page_count - 1)
-        if layout.page_count < PAGE_BUDGET:
-            result.warnings.append(
-                f"handout: the content fills only {layout.page_count} page; a second page stays unused"
-            )
         width, height = layout.page_size_pt()
         summary = (
-            f"{layout.page_count} pages, {PAPER_NAMES[job.handout_paper]} "
+            f"{layout.page_count} page{'s' if layout.page_count != 1 else ''} of {PAGE_BUDGET}, "
+            f"{PAPER_NAMES[job.handout_paper]} "
             f"({width:.0f}x{height:.0f} pt), {fit.describe()}, page {layout.page_count} {fill:.0%} full"
         )
         if "pdf" in job.formats:
