@@ -89,6 +89,7 @@ def measure(work: Path, runs: int) -> list[tuple[str, float, float]]:
     rows.extend(measure_warm(work, html_file, runs))
     rows.extend(measure_decks(work, max(3, runs // 2)))
     rows.extend(measure_cards(work, max(3, runs // 2)))
+    rows.extend(measure_serve(work))
     return rows
 
 
@@ -139,12 +140,62 @@ def measure_cards(work: Path, runs: int, count: int = 300) -> list[tuple[str, fl
     path = work / "cards" / "content" / "talk.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(yaml.safe_dump(talk, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    command = [*KIT, "build", str(path), "--out", str(work / "cards-out"), "--only", "cards", "--format", "pdf"]
+    command = [
+        *KIT,
+        "build",
+        str(path),
+        "--out",
+        str(work / "cards-out"),
+        "--only",
+        "cards",
+        "--format",
+        "pdf",
+    ]
     seconds, memory = median_process(command, runs)
     from pypdf import PdfReader
 
     pages = len(PdfReader(work / "cards-out" / "cards.pdf").pages)
-    return [(f"{count} poker cards, duplex: cards.pdf ({pages} pages) + print + calibration", seconds, memory)]
+    return [
+        (f"{count} poker cards, duplex: cards.pdf ({pages} pages) + print + calibration", seconds, memory)
+    ]
+
+
+def measure_serve(work: Path, edits: int = 7) -> list[tuple[str, float, float]]:
+    """Median time from saving the talk to `serve` having rebuilt the handout."""
+    import json
+    import shutil as sh
+    import signal
+    import urllib.request
+
+    project = work / "serve"
+    sh.copytree(REPO / "content", project / "content")
+    process = subprocess.Popen(
+        [*KIT, "serve", str(project), "--only", "handout"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = next(line.split()[1] for line in process.stdout if line.startswith("serving "))
+
+    def version() -> int:
+        with urllib.request.urlopen(url + "__handout_kit/status", timeout=5) as response:
+            return json.loads(response.read())["version"]
+
+    talk = project / "content" / "talk.yaml"
+    original = talk.read_text(encoding="utf-8")
+    times = []
+    for edit in range(edits):
+        before = version()
+        time.sleep(0.3)
+        started = time.perf_counter()
+        talk.write_text(original.replace("Orlando", f"Orlando {edit}"), encoding="utf-8")
+        while version() == before:
+            time.sleep(0.01)
+        times.append(time.perf_counter() - started)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=15)
+    return [(f"serve: saved edit to rebuilt handout (median of {edits})", statistics.median(times), 0)]
 
 
 def measure_warm(work: Path, html_file: Path, runs: int) -> list[tuple[str, float, float]]:

@@ -89,3 +89,27 @@ def test_eject_copies_a_builtin_and_never_overwrites(make_talk) -> None:
     assert_clean_failure(
         run_cli("templates", "eject", "nope.html", project), "no built-in template 'nope.html'"
     )
+
+
+def test_check_reports_missing_alt_text_and_notes_in_the_audience_deck(make_talk) -> None:
+    import json
+
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+    leaky = (
+        '{% extends "builtin/slides/deck.html" %}'
+        "{% block body %}{% for s in deck.slides %}{{ s.notes or '' }}{% endfor %}{{ super() }}{% endblock %}"
+    )
+    notes = "        notes: This is a long note that only the speaker should ever see on the day.\n"
+    text = MINIMAL_TALK.replace("Keep going.", "Keep going. ![](dot.svg)").replace(
+        '      - text: "**Start small.** Then grow."\n',
+        '      - text: "**Start small.** Then grow."\n' + notes,
+    )
+    project = make_talk(text, files={"content/dot.svg": svg, "templates/slides/deck.html": leaky})
+    result = run_cli("check", project, "--format", "json")
+    payload = json.loads(result.output)
+    warnings = " ".join(payload["warnings"])
+    assert "groups[0].points[1].text: image 'dot.svg' has no alt text" in warnings
+    assert "slides.html shows the speaker notes of slide 4" in warnings
+    assert payload["ok"] is True and result.exit_code == 0
+    strict = run_cli("check", project, "--format", "json", "--strict")
+    assert strict.exit_code == 1 and json.loads(strict.output)["ok"] is False

@@ -100,6 +100,7 @@ def build(
         progress=progress,
     )
     report = BuildReport(content_file=content_file, out_dir=out_dir)
+    report.warnings.extend(talk.warnings)
     report.warnings.extend(contrast_warnings(talk.theme.colors, category_colors(talk)))
     for name in options.only or ARTEFACTS:
         progress(f"{name}: rendering")

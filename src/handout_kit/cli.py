@@ -130,6 +130,28 @@ def check(source, paper, strict, templates_dir, output_format) -> None:
 
 
 @cli.command()
+@source_argument
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), help="Output folder.")
+@only_option
+@paper_option
+@templates_option
+@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: a free one).")
+def serve(source, out_dir, only, paper, templates_dir, port) -> None:
+    """Build, serve build/ on 127.0.0.1, and rebuild on every save; open pages reload."""
+    from .build import BuildOptions
+    from .serve import serve as run_server
+
+    options = BuildOptions(
+        source=source,
+        out_dir=out_dir,
+        only=only,
+        paper=paper.lower() if paper else None,
+        templates_dir=templates_dir,
+    )
+    run_server(options, port=port, echo=lambda line: click.echo(line, err=line.startswith(("error", "warn"))))
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=".")
 def init(folder: Path) -> None:
     """Start a talk project in FOLDER: content/talk.yaml, templates/ and .gitignore.

@@ -39,6 +39,7 @@ class Text:
     html: Markup
     images: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
+    images_without_alt: tuple[str, ...] = ()
 
     def __html__(self) -> str:
         return str(self.html)
@@ -58,7 +59,7 @@ def render_inline(source: str) -> Text:
     _refused.clear()
     tokens = md.parseInline(source)
     html = md.renderer.render(tokens, md.options, {})
-    return Text(source, Markup(html), _images(tokens), tuple(_refused))
+    return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens))
 
 
 def render_block(source: str) -> Text:
@@ -67,7 +68,7 @@ def render_block(source: str) -> Text:
     _refused.clear()
     tokens = md.parse(source)
     html = md.renderer.render(tokens, md.options, {})
-    return Text(source, Markup(html), _images(tokens), tuple(_refused))
+    return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens))
 
 
 def plain_text(source: str) -> str:
@@ -81,6 +82,16 @@ def plain_text(source: str) -> str:
             elif child.type in {"softbreak", "hardbreak"}:
                 words.append(" ")
     return "".join(words).strip()
+
+
+def _missing_alt(tokens) -> tuple[str, ...]:
+    found: list[str] = []
+    for token in tokens:
+        if token.type == "image" and not (token.content or "").strip():
+            found.append(str(token.attrGet("src") or ""))
+        if token.children:
+            found.extend(_missing_alt(token.children))
+    return tuple(found)
 
 
 def _images(tokens) -> tuple[str, ...]:

@@ -409,6 +409,13 @@ class Talk(Model):
     cards: CardOptions = CardOptions()
     session: Session = Session()
 
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What validation noticed that is not an error (images without alt text)."""
+        return self._warnings
+
     @property
     def points(self) -> list[Point]:
         return [point for group in self.groups for point in group.points]

@@ -32,6 +32,11 @@ def validate(source: Source) -> Talk:
     problems = list(_missing_files(talk, source, base))
     if problems:
         raise ContentError(problems)
+    talk._warnings = [
+        str(source.problem(path, f"image '{image}' has no alt text; say what it shows in ![...]"))
+        for path, text in _texts(talk, ())
+        for image in text.images_without_alt
+    ]
     return talk
 
 

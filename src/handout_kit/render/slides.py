@@ -92,10 +92,22 @@ class SlidesRenderer:
         outputs = []
         for name, with_notes in (("slides.html", False), (PRESENTER_FILE, True)):
             html = job.templates.render(DECK_TEMPLATE, **context, with_notes=with_notes, font_css=font_css)
+            if not with_notes:
+                result.warnings.extend(_leaked_notes(deck, html))
             kind = "presenter build, with notes" if with_notes else "audience build, no notes"
             seconds = time.perf_counter() - started
             outputs.append(Output(name, html.encode(), f"{len(deck.slides)} slides, {kind}", seconds))
         return outputs
+
+
+def _leaked_notes(deck: Deck, audience_html: str) -> list[str]:
+    """Speaker notes that a (user's) template put into the audience deck."""
+    return [
+        f"slides: the audience deck slides.html shows the speaker notes of slide {index + 1} "
+        f"({slide.where}); notes belong in {PRESENTER_FILE} only"
+        for index, slide in enumerate(deck.slides)
+        if slide.notes and len(str(slide.notes)) > 40 and str(slide.notes) in audience_html
+    ]
 
 
 def _qr(job: Job):
