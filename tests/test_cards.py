@@ -157,7 +157,7 @@ def test_calibration_sheet_is_two_sided_with_scales(make_talk) -> None:
     assert len(reader.pages) == 2
     assert "Front" in reader.pages[0].extract_text()
     back = reader.pages[1].extract_text()
-    assert "dx_mm" in back and "dy_mm" in back and "+5" in back and "-5" in back
+    assert "dx_mm" in back and "dy_mm" in back and "+5" in back and "\u22125" in back
 
 
 def test_default_talk_cards_and_html(tmp_path: Path) -> None:
@@ -238,10 +238,11 @@ def test_run_sheet_times_groups_and_materials(make_talk) -> None:
     out = make_talk() / "out"
     text = pdf_text(read_pdf(out / "run-sheet.pdf"))
     assert len(read_pdf(out / "run-sheet.pdf").pages) == 1
-    for clock in ("09:00", "09:05", "09:17", "09:27", "09:42", "09:52", "10:00"):
+    for clock in ("09:00", "09:05", "09:15", "09:27", "09:42", "09:52", "10:00"):
         assert clock in text
     assert "72 sticky notes" in text  # 3 per person, 24 people
-    assert "6 card-sort deck" in text  # one per group of 4
+    assert "6 card-sort decks" in text  # one per group of 4
+    assert "24 markers" in text
     assert "groups of 4" in text
     assert "14 tarot cards on 4 sheets, double-sided" in " ".join(text.split())
 

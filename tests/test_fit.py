@@ -19,7 +19,7 @@ def long_talk(points: int, words: int = 110) -> str:
 
 def test_text_a_little_too_long_is_fitted_by_tighter_setting(make_talk) -> None:
     project = make_talk(long_talk(16))
-    result = run_cli("build", project)
+    result = run_cli("build", project, "--only", "handout")
     assert result.exit_code == 0, result.output
     assert len(read_pdf(project / "build" / "handout.pdf").pages) == 2
     match = re.search(r"wrote .*handout\.pdf .* ([\d.]+) pt type, spacing (\d+)%", result.output)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cards import category_colors
 from .errors import ContentError, Problem, StrictError
-from .render import ARTEFACTS, Job, Output, renderer
+from .render import ARTEFACTS, Job, Output, Result, renderer
 from .schema import Paper, Talk
 from .source import display_name, load
 from .templates import Templates
@@ -18,6 +19,7 @@ from .validate import validate
 from .write import remove_leftovers, safe_target, write_atomic
 
 CONTENT_FILE = Path("content") / "talk.yaml"
+COST_ORDER = ("cards", "slides", "handout", "run-sheet")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class BuildOptions:
     paper: Paper | None = None
     strict: bool = False
     templates_dir: Path | None = None
+    jobs: int | None = None  # worker processes; None: one per core
 
 
 @dataclass
@@ -76,6 +79,35 @@ def load_talk(content_file: Path) -> Talk:
     return validate(load(content_file))
 
 
+def render_all(names: list[str], job: Job, jobs: int | None, progress: Callable[[str], None]) -> list[Result]:
+    """Render each artefact, in parallel processes when there are several and cores to spare.
+    Results come back in the order asked, whatever order they finish in."""
+    workers = min(len(names), jobs or os.cpu_count() or 1)
+    if workers <= 1:
+        results = []
+        for name in names:
+            progress(f"{name}: rendering")
+            results.append(renderer(name).render(job))
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    quiet = replace(job, progress=_silent)  # a terminal callback does not cross processes
+    context = multiprocessing.get_context("fork")  # workers start with the kit already imported
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_render_one, name, quiet) for name in names]
+        progress(f"rendering {', '.join(names)} in {workers} processes")
+        return [future.result() for future in futures]
+
+
+def _silent(message: str) -> None:
+    del message
+
+
+def _render_one(name: str, job: Job) -> Result:
+    return renderer(name).render(job)
+
+
 def build(
     options: BuildOptions,
     *,
@@ -102,9 +134,11 @@ def build(
     report = BuildReport(content_file=content_file, out_dir=out_dir)
     report.warnings.extend(talk.warnings)
     report.warnings.extend(contrast_warnings(talk.theme.colors, category_colors(talk)))
-    for name in options.only or ARTEFACTS:
-        progress(f"{name}: rendering")
-        result = renderer(name).render(job)
+    names = list(options.only or ARTEFACTS)
+    # The costliest first, so that two workers finish close together; reported in the usual order.
+    order = sorted(names, key=lambda name: COST_ORDER.index(name) if name in COST_ORDER else len(COST_ORDER))
+    results = dict(zip(order, render_all(order, job, options.jobs, progress), strict=True))
+    for result in (results[name] for name in names):
         report.outputs.extend(result.outputs)
         report.warnings.extend(result.warnings)
     if options.strict and report.warnings:

@@ -64,7 +64,10 @@ def cli() -> None:
 @paper_option
 @strict_option
 @templates_option
-def build(source, out_dir, only, formats, paper, strict, templates_dir) -> None:
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Processes to render with (default: one per core)."
+)
+def build(source, out_dir, only, formats, paper, strict, templates_dir, jobs) -> None:
     """Build the handout as PDF and HTML into build/."""
     from .build import BuildOptions
     from .build import build as run_build
@@ -77,6 +80,7 @@ def build(source, out_dir, only, formats, paper, strict, templates_dir) -> None:
         paper=paper.lower() if paper else None,
         strict=strict,
         templates_dir=templates_dir,
+        jobs=jobs,
     )
     report = run_build(options, progress=_progress)
     _print_warnings(report.warnings)

@@ -85,7 +85,10 @@ def _place_exercises(talk: Talk, slides: list[Slide]) -> None:
     for question in talk.questions:
         if question.id:
             anchors[question.id] = f"question-{question.id}"
+    planned = {item.exercise for item in talk.session.agenda if item.exercise}
     for exercise in talk.exercises:
+        if planned and exercise.id not in planned:
+            continue  # the session's agenda leaves it out: a card, not a slide
         slide = _exercise_slide(exercise)
         anchor = anchors.get(exercise.serves or "")
         ids = [s.id for s in slides]

@@ -139,7 +139,8 @@ def serve(
     content_file = find_content(options.source)
     project = project_dir_of(content_file)
     out_dir = (options.out_dir or project / "build").resolve()
-    options = replace(options, source=content_file, out_dir=out_dir)
+    # One process: forking beside the server's thread is not worth the risk for a rebuild.
+    options = replace(options, source=content_file, out_dir=out_dir, jobs=1)
     template_dirs = [d.resolve() for d in (options.templates_dir, project / "templates") if d and d.is_dir()]
     state = ServeState()
     _rebuild(options, options.only, state, echo)

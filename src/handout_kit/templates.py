@@ -65,6 +65,10 @@ class Templates:
         environment.filters["mix"] = mix_colors
         return environment
 
+    def __getstate__(self) -> dict:
+        # The Jinja environment is rebuilt where needed (in a worker process), not pickled.
+        return {key: value for key, value in self.__dict__.items() if key != "environment"}
+
     @property
     def roots(self) -> list[Path]:
         """Folders templates and stylesheets may be read from."""

@@ -146,6 +146,13 @@ def printing(talk: Talk, paper: str) -> str | None:
     )
 
 
+def _plural(name: str, quantity: int) -> str:
+    """`marker` -> `markers` for more than one (English names; `sticky notes` stays)."""
+    if quantity == 1 or name.endswith("s"):
+        return name
+    return name[:-1] + "ies" if name.endswith("y") and name[-2:-1] not in "aeiou" else name + "s"
+
+
 def materials(talk: Talk, blocks: list[Block]) -> list[MaterialLine]:
     """Everything to bring, summed over the exercises run, for the expected participants."""
     people = talk.session.participants
@@ -158,5 +165,8 @@ def materials(talk: Talk, blocks: list[Block]) -> list[MaterialLine]:
             entry = totals.setdefault(material.name, [0, []])
             entry[0] += material.count * units(material.per, exercise, people)
             entry[1].append(exercise.title.plain)
-    lines = [MaterialLine(name, quantity, ", ".join(used)) for name, (quantity, used) in totals.items()]
+    lines = [
+        MaterialLine(_plural(name, quantity), quantity, ", ".join(used))
+        for name, (quantity, used) in totals.items()
+    ]
     return sorted(lines, key=lambda line: line.name.lower())
