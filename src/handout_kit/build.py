@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import Manifest, build_lock, input_key
 from .cards import category_colors
-from .errors import ContentError, Problem, StrictError
+from .errors import ContentError, OutputError, Problem, StrictError
 from .render import ARTEFACTS, Job, Output, Result, renderer
 from .schema import Paper, Talk
 from .source import display_name, load
@@ -34,6 +35,7 @@ class BuildOptions:
     strict: bool = False
     templates_dir: Path | None = None
     jobs: int | None = None  # worker processes; None: one per core
+    force: bool = False  # render even what the cache says is unchanged
 
 
 @dataclass
@@ -50,6 +52,7 @@ class BuildReport:
     out_dir: Path
     outputs: list[Output] = field(default_factory=list)
     written: list[WrittenOutput] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # artefacts the cache kept
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -114,12 +117,17 @@ def build(
     write: bool = True,
     progress: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
-    """Build the talk's artefacts; nothing is written unless every artefact succeeded."""
+    """Build the talk's artefacts; nothing is written unless every artefact succeeded, and an
+    artefact whose inputs did not change since the last build is not rendered again."""
     started = time.perf_counter()
     content_file = find_content(options.source)
     project = project_dir_of(content_file)
     out_dir = (options.out_dir or project / "build").resolve()
     talk = load_talk(content_file)
+    if out_dir.is_relative_to(content_file.resolve().parent):
+        raise OutputError(
+            f"the output folder {out_dir} lies inside the content folder; choose another with --out"
+        )
     user_templates = [d for d in (options.templates_dir, project / "templates") if d is not None]
     job = Job(
         talk=talk,
@@ -135,20 +143,53 @@ def build(
     report.warnings.extend(talk.warnings)
     report.warnings.extend(contrast_warnings(talk.theme.colors, category_colors(talk)))
     names = list(options.only or ARTEFACTS)
-    # The costliest first, so that two workers finish close together; reported in the usual order.
-    order = sorted(names, key=lambda name: COST_ORDER.index(name) if name in COST_ORDER else len(COST_ORDER))
-    results = dict(zip(order, render_all(order, job, options.jobs, progress), strict=True))
-    for result in (results[name] for name in names):
-        report.outputs.extend(result.outputs)
-        report.warnings.extend(result.warnings)
-    if options.strict and report.warnings:
-        lines = "\n".join(f"  {warning}" for warning in report.warnings)
-        raise StrictError(f"--strict: {len(report.warnings)} warning(s), nothing written:\n{lines}")
-    if write:
+    if not write:  # check: lay everything out, keep nothing
+        _render_into(report, names, job, options, progress)
+        _fail_if_strict(report, options)
+        report.seconds = time.perf_counter() - started
+        return report
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with build_lock(out_dir, progress):
+        manifest = Manifest(out_dir)
+        settings = {"formats": sorted(options.formats), "paper": options.paper}
+        roots = job.templates.roots
+        keys = {name: input_key(name, job.content_dir, roots, settings, out_dir) for name in names}
+        todo = []
+        for name in names:
+            entry = None if options.force else manifest.fresh(name, keys[name])
+            if entry is None:
+                todo.append(name)
+            else:
+                report.unchanged.append(name)
+                report.warnings.extend(str(w) for w in entry.get("warnings", []))
+        results = _render_into(report, todo, job, options, progress)
+        _fail_if_strict(report, options)
         remove_leftovers(out_dir)
         targets = [(safe_target(out_dir, output.name), output) for output in report.outputs]
         for target, output in targets:
             write_atomic(target, output.data)
             report.written.append(WrittenOutput(target, output))
+        for name, result in results.items():
+            manifest.record(name, keys[name], {o.name: o.data for o in result.outputs}, result.warnings)
+        manifest.save()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _render_into(
+    report: BuildReport, names: list[str], job: Job, options: BuildOptions, progress: Callable[[str], None]
+) -> dict[str, Result]:
+    """Render `names` (costliest first, so two workers finish together); add them to `report`
+    in the usual order."""
+    order = sorted(names, key=lambda name: COST_ORDER.index(name) if name in COST_ORDER else len(COST_ORDER))
+    results = dict(zip(order, render_all(order, job, options.jobs, progress), strict=True))
+    for name in names:
+        report.outputs.extend(results[name].outputs)
+        report.warnings.extend(results[name].warnings)
+    return results
+
+
+def _fail_if_strict(report: BuildReport, options: BuildOptions) -> None:
+    if options.strict and report.warnings:
+        lines = "\n".join(f"  {warning}" for warning in report.warnings)
+        raise StrictError(f"--strict: {len(report.warnings)} warning(s), nothing written:\n{lines}")

@@ -67,7 +67,8 @@ def cli() -> None:
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), help="Processes to render with (default: one per core)."
 )
-def build(source, out_dir, only, formats, paper, strict, templates_dir, jobs) -> None:
+@click.option("--force", is_flag=True, help="Render everything, even what has not changed.")
+def build(source, out_dir, only, formats, paper, strict, templates_dir, jobs, force) -> None:
     """Build the handout as PDF and HTML into build/."""
     from .build import BuildOptions
     from .build import build as run_build
@@ -81,6 +82,7 @@ def build(source, out_dir, only, formats, paper, strict, templates_dir, jobs) ->
         strict=strict,
         templates_dir=templates_dir,
         jobs=jobs,
+        force=force,
     )
     report = run_build(options, progress=_progress)
     _print_warnings(report.warnings)
@@ -90,6 +92,8 @@ def build(source, out_dir, only, formats, paper, strict, templates_dir, jobs) ->
         if written.output.seconds:
             details += f"; {written.output.seconds:.2f} s"
         click.echo(f"{line}  ({details})" if details else line)
+    for name in report.unchanged:
+        click.echo(f"unchanged {name} (--force rebuilds it)")
     click.echo(f"built in {report.seconds:.2f} s")
 
 

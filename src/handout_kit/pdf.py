@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,13 +192,3 @@ def lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> Layout:
         )
     diagnostics.refused.extend(fetcher.refused)
     return Layout(document, fetcher, diagnostics)
-
-
-def source_date() -> str | None:
-    """SOURCE_DATE_EPOCH as an ISO date-time, for reproducible PDF dates."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch or not epoch.isdigit():
-        return None
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

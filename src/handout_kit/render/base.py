@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,7 +11,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .. import __version__
-from ..pdf import source_date
 from ..schema import Paper, Talk
 from ..templates import Templates
 
@@ -91,6 +91,16 @@ class Renderer(Protocol):
     name: str
 
     def render(self, job: Job) -> Result: ...
+
+
+def source_date() -> str | None:
+    """SOURCE_DATE_EPOCH as an ISO date-time, for reproducible PDF dates."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch or not epoch.isdigit():
+        return None
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def clip(text: str, limit: int = 60) -> str:
