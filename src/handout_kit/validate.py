@@ -40,6 +40,10 @@ def validate(source: Source) -> Talk:
     return talk
 
 
+# Longer runs without a space cannot be set in a column (and cost WeasyPrint minutes to try).
+MAX_WORD = 200
+
+
 def _order(problem: Problem) -> tuple[int, int, str]:
     return (problem.line or 0, problem.column or 0, problem.what)
 
@@ -190,6 +194,10 @@ def _missing_files(talk: Talk, source: Source, base: Path) -> Iterator[Problem]:
     """Images and logos the talk names that are not there, or lie outside its folder."""
     root = base.resolve()
     for path, text in _texts(talk, ()):
+        longest = max((len(word) for word in text.plain.split()), default=0)
+        if longest > MAX_WORD:
+            what = f"a word of {longest:,} characters without a space; break it up (the limit is {MAX_WORD})"
+            yield source.problem(path, what)
         for url in dict.fromkeys(text.refused):
             what = f"address '{url}' is not allowed (use http:, https:, mailto: or a file beside the talk)"
             yield source.problem(path, what)
