@@ -87,6 +87,7 @@ def measure(work: Path, runs: int) -> list[tuple[str, float, float]]:
     rows.append(("  of which: python + import weasyprint", *import_only))
     rows.append((f"  kit overhead over bare WeasyPrint (cold, PDF): {kit_pdf[0] / bare[0] - 1:+.0%}", 0, 0))
     rows.extend(measure_warm(work, html_file, runs))
+    rows.extend(measure_full_builds(work, max(3, runs // 2)))
     rows.extend(measure_decks(work, max(3, runs // 2)))
     rows.extend(measure_cards(work, max(3, runs // 2)))
     rows.extend(measure_serve(work))
@@ -158,6 +159,32 @@ def measure_cards(work: Path, runs: int, count: int = 300) -> list[tuple[str, fl
     return [
         (f"{count} poker cards, duplex: cards.pdf ({pages} pages) + print + calibration", seconds, memory)
     ]
+
+
+def measure_full_builds(work: Path, runs: int) -> list[tuple[str, float, float]]:
+    """The whole default talk: serial, in parallel, and rebuilt with nothing or one line changed."""
+    import shutil as sh
+
+    project = work / "full"
+    sh.copytree(REPO / "content", project / "content")
+    build = [*KIT, "build", str(project), "--force"]
+    serial = median_process([*build, "--jobs", "1"], runs)
+    parallel = median_process(build, runs)
+    rows = [
+        ("full build, 12 outputs, one process (cold)", *serial),
+        (f"full build, {os.cpu_count()} processes (cold)", *parallel),
+        (f"  parallel / serial: {parallel[0] / serial[0]:.0%}", 0, 0),
+    ]
+    run_process([*KIT, "build", str(project)])
+    rows.append(("no-change rebuild (cold process)", *median_process([*KIT, "build", str(project)], runs)))
+    talk = project / "content" / "talk.yaml"
+    original = talk.read_text(encoding="utf-8")
+    times = []
+    for edit in range(runs):
+        talk.write_text(original.replace("Orlando", f"Orlando {edit}"), encoding="utf-8")
+        times.append(run_process([*KIT, "build", str(project)]))
+    rows.append(("one-edit rebuild, all artefacts (cold process)", statistics.median(t[0] for t in times), 0))
+    return rows
 
 
 def measure_serve(work: Path, edits: int = 7) -> list[tuple[str, float, float]]:
