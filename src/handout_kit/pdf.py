@@ -86,6 +86,23 @@ class Layout:
         page = self.document.pages[index]
         return page.width * PT_PER_PX, page.height * PT_PER_PX
 
+    def refuse(self, artefact: str) -> None:
+        """A file the templates asked for and did not get is an error, never a silent gap."""
+        from .errors import ResourceError
+
+        if self.diagnostics.refused:
+            raise ResourceError(f"{artefact}: could not load " + "; ".join(self.diagnostics.refused))
+
+    def pdf(self, artefact: str) -> bytes:
+        """The PDF's bytes, checked again: attachments are fetched only while writing."""
+        data = self.write_pdf()
+        self.refuse(artefact)
+        return data
+
+    def messages(self, artefact: str) -> list[str]:
+        """WeasyPrint's warnings, named for the artefact they came from."""
+        return [f"{artefact}: WeasyPrint: {warning}" for warning in self.diagnostics.warnings]
+
     def write_pdf(self) -> bytes:
         with captured_warnings(self.diagnostics.warnings):
             data = self.document.write_pdf(pdf_tags=True)

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from ..cards import Card, build_cards
-from ..errors import ContentError, ResourceError
+from ..errors import ContentError
 from ..imposition import PAPER_MM, Imposition, Rect, impose, parse_card_size
 from ..pdf import Layout, lay_out
 from .base import PAPER_NAMES, Job, Output, Result, clip
@@ -70,12 +70,11 @@ class CardsRenderer:
             flip=options.flip,
         )
         layout = lay_out(html, job.content_dir, job.templates.roots)
-        _check_refused(layout)
+        layout.refuse(self.name)
         result.warnings.extend(self._overflows(layout, cards))
-        result.warnings.extend(f"cards: WeasyPrint: {w}" for w in layout.diagnostics.warnings)
+        result.warnings.extend(layout.messages(self.name))
         if "pdf" in job.formats:
-            data = layout.write_pdf()
-            _check_refused(layout)
+            data = layout.pdf(self.name)
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"
             summary = (
                 f"{len(cards)} cards, {imposition.per_sheet} a sheet "
@@ -83,8 +82,8 @@ class CardsRenderer:
                 f"{layout.page_count} {PAPER_NAMES[paper]} pages, {sides}"
             )
             result.outputs.append(Output("cards.pdf", data, summary, time.perf_counter() - started))
-            result.outputs.append(self._print_shop(job, context, cards, size))
-            result.outputs.append(self._calibration(job, context, imposition, paper))
+            result.outputs.append(self._print_shop(job, context, cards, size, result))
+            result.outputs.append(self._calibration(job, context, paper, result))
         if "html" in job.formats:
             screen = job.templates.render(SCREEN_TEMPLATE, **context)
             result.outputs.append(
@@ -128,17 +127,19 @@ class CardsRenderer:
                     )
         return warnings
 
-    def _print_shop(self, job: Job, context: dict, cards: list[Card], size: tuple[float, float]) -> Output:
+    def _print_shop(
+        self, job: Job, context: dict, cards: list[Card], size: tuple[float, float], result: Result
+    ) -> Output:
         started = time.perf_counter()
         bleed = max(job.talk.cards.bleed_mm, PRINT_SHOP_BLEED_MM)
         html = job.templates.render(PRINT_TEMPLATE, **context, bleed=bleed)
         layout = lay_out(html, job.content_dir, job.templates.roots)
-        data = layout.write_pdf()
-        _check_refused(layout)
+        data = layout.pdf(self.name)
+        result.warnings.extend(layout.messages(self.name))
         summary = f"{len(cards)} cards, front and back each, {size[0]:g}x{size[1]:g} mm + {bleed:g} mm bleed"
         return Output("cards-print.pdf", data, summary, time.perf_counter() - started)
 
-    def _calibration(self, job: Job, context: dict, imposition: Imposition, paper: str) -> Output:
+    def _calibration(self, job: Job, context: dict, paper: str, result: Result) -> Output:
         started = time.perf_counter()
         options = job.talk.cards
         html = job.templates.render(
@@ -149,11 +150,7 @@ class CardsRenderer:
             offset=options.offset,
         )
         layout = lay_out(html, job.content_dir, job.templates.roots)
-        data = layout.write_pdf()
+        data = layout.pdf(self.name)
+        result.warnings.extend(layout.messages(self.name))
         summary = f"2 pages, {PAPER_NAMES[paper]}: print double-sided, read offset.dx_mm and dy_mm"
         return Output("cards-calibration.pdf", data, summary, time.perf_counter() - started)
-
-
-def _check_refused(layout: Layout) -> None:
-    if layout.diagnostics.refused:
-        raise ResourceError("cards: could not load " + "; ".join(layout.diagnostics.refused))

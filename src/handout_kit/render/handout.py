@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from ..errors import LayoutError, ResourceError
+from ..errors import LayoutError
 from ..pdf import Layout, lay_out
 from .base import PAPER_NAMES, Job, Output, Result, clip
 
@@ -45,7 +45,7 @@ class HandoutRenderer:
         started = time.perf_counter()
         result = Result()
         layout, fit = self._fit(job)
-        self._check_resources(layout)
+        layout.refuse(self.name)
         fill = layout.fill(layout.page_count - 1)
         width, height = layout.page_size_pt()
         summary = (
@@ -54,14 +54,13 @@ class HandoutRenderer:
             f"({width:.0f}x{height:.0f} pt), {fit.describe()}, page {layout.page_count} {fill:.0%} full"
         )
         if "pdf" in job.formats:
-            data = layout.write_pdf()
-            self._check_resources(layout)  # attachments are fetched only while writing
+            data = layout.pdf(self.name)
             self._check_fonts(job, layout, result)
             result.outputs.append(Output("handout.pdf", data, summary, time.perf_counter() - started))
         if "html" in job.formats:
             html = self._html(job, fit, medium="screen")
             result.outputs.append(Output("handout.html", html.encode(), "self-contained page"))
-        result.warnings.extend(f"handout: WeasyPrint: {w}" for w in layout.diagnostics.warnings)
+        result.warnings.extend(layout.messages(self.name))
         return result
 
     def _html(self, job: Job, fit: Fit, medium: str) -> str:
@@ -96,12 +95,6 @@ class HandoutRenderer:
             f"setting ({FLOOR.describe()}){place}. Cut about that much text, or move long "
             "passages into speaker notes."
         )
-
-    def _check_resources(self, layout: Layout) -> None:
-        """A file the templates asked for and did not get is an error, never a silent gap."""
-        refused = layout.diagnostics.refused
-        if refused:
-            raise ResourceError("handout: could not load " + "; ".join(refused))
 
     def _check_fonts(self, job: Job, layout: Layout, result: Result) -> None:
         used = {family.lower() for family in layout.font_families()}

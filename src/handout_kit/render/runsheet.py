@@ -70,7 +70,8 @@ class RunSheetRenderer:
         html = job.templates.render(TEMPLATE, **context)
         if "pdf" in job.formats:
             layout = lay_out(html, job.content_dir, job.templates.roots)
-            data = layout.write_pdf()
+            data = layout.pdf(self.name)
+            result.warnings.extend(layout.messages(self.name))
             if layout.page_count > 1:
                 result.warnings.append(f"run-sheet: runs to {layout.page_count} pages; it is meant for one")
             paper = PAPER_NAMES[job.effective_paper]

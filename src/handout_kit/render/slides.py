@@ -32,15 +32,14 @@ class SlidesRenderer:
         started = time.perf_counter()
         deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
         layout = lay_out(deck_html, job.content_dir, job.templates.roots)
-        _raise_on_refused(layout)
+        layout.refuse(self.name)
         result.warnings.extend(self._overflows(deck, layout))
-        result.warnings.extend(f"slides: WeasyPrint: {w}" for w in layout.diagnostics.warnings)
+        result.warnings.extend(layout.messages(self.name))
         if "pdf" in job.formats:
-            data = layout.write_pdf()
-            _raise_on_refused(layout)
+            data = layout.pdf(self.name)
             summary = f"{layout.page_count} slides, 16:9"
             result.outputs.append(Output("slides.pdf", data, summary, time.perf_counter() - started))
-            result.outputs.append(self._notes_pdf(job, deck, context))
+            result.outputs.append(self._notes_pdf(job, deck, context, result))
         if "html" in job.formats:
             result.outputs.extend(self._html(job, deck, context, deck_html, result))
         return result
@@ -67,12 +66,12 @@ class SlidesRenderer:
                 )
         return warnings
 
-    def _notes_pdf(self, job: Job, deck: Deck, context: dict) -> Output:
+    def _notes_pdf(self, job: Job, deck: Deck, context: dict, result: Result) -> Output:
         started = time.perf_counter()
         html = job.templates.render(NOTES_TEMPLATE, **context, font_css="")
         layout = lay_out(html, job.content_dir, job.templates.roots)
-        data = layout.write_pdf()
-        _raise_on_refused(layout)
+        data = layout.pdf(self.name)
+        result.warnings.extend(layout.messages(self.name))
         paper = PAPER_NAMES[job.effective_paper]
         summary = f"{layout.page_count} pages, {paper}, notes for {len(deck.slides)} slides"
         return Output("slides-notes.pdf", data, summary, time.perf_counter() - started)
@@ -116,13 +115,6 @@ def _qr(job: Job):
     from ..qr import qr_svg
 
     return qr_svg(job.talk.handout.qr, job.talk.theme.colors.ink)
-
-
-def _raise_on_refused(layout: Layout) -> None:
-    from ..errors import ResourceError
-
-    if layout.diagnostics.refused:
-        raise ResourceError("slides: could not load " + "; ".join(layout.diagnostics.refused))
 
 
 def _plain(markup: str) -> str:
