@@ -67,7 +67,7 @@ def main() -> None:
 
 def measure(work: Path, runs: int) -> list[tuple[str, float, float]]:
     out = work / "build"
-    build = [*KIT, "build", str(TALK), "--out", str(out), "--only", "handout"]
+    build = [*KIT, "build", str(TALK), "--out", str(out), "--only", "handout", "--force"]
     run_process(build)  # warm the file cache and write the HTML the bare run reads
     html_file = out / "handout.html"
     bare_script = work / "bare.py"
@@ -121,7 +121,8 @@ def measure_decks(work: Path, runs: int) -> list[tuple[str, float, float]]:
     for count in (30, 60, 120):
         talk = large_talk(work, count)
         for fmt in ("pdf", "html"):
-            command = [*KIT, "build", str(talk), "--out", str(work / f"deck-{count}"), "--only", "slides"]
+            out = str(work / f"deck-{count}")
+            command = [*KIT, "build", str(talk), "--out", out, "--only", "slides", "--force"]
             seconds, memory = median_process([*command, "--format", fmt], runs)
             what = "deck PDF + notes PDF" if fmt == "pdf" else "deck HTML (audience + presenter)"
             rows.append((f"{count}-slide {what} (cold)", seconds, memory))
@@ -151,6 +152,7 @@ def measure_cards(work: Path, runs: int, count: int = 300) -> list[tuple[str, fl
         "cards",
         "--format",
         "pdf",
+        "--force",
     ]
     seconds, memory = median_process(command, runs)
     from pypdf import PdfReader
@@ -230,7 +232,9 @@ def measure_warm(work: Path, html_file: Path, runs: int) -> list[tuple[str, floa
 
     from handout_kit.build import BuildOptions, build, load_talk
 
-    options = BuildOptions(source=TALK, out_dir=work / "warm", only=("handout",), formats=frozenset({"pdf"}))
+    options = BuildOptions(
+        source=TALK, out_dir=work / "warm", only=("handout",), formats=frozenset({"pdf"}), force=True
+    )
     build(options)  # first call pays imports and font loading
     html = html_file.read_text()
     kit = median_call(lambda: build(options), runs)
