@@ -7,17 +7,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import Manifest, build_lock, input_key
-from .cards import category_colors
 from .errors import ContentError, OutputError, Problem, StrictError
 from .render import ARTEFACTS, Job, Output, Result, renderer
-from .schema import Paper, Talk
-from .source import display_name, load
+from .source import display_name
 from .templates import Templates
-from .themes import contrast_warnings
-from .validate import validate
 from .write import remove_leftovers, safe_target, write_atomic
+
+if TYPE_CHECKING:
+    from .schema import Paper, Talk
 
 CONTENT_FILE = Path("content") / "talk.yaml"
 COST_ORDER = ("cards", "slides", "handout", "run-sheet")
@@ -79,6 +79,9 @@ def project_dir_of(content_file: Path) -> Path:
 
 def load_talk(content_file: Path) -> Talk:
     """Load and validate the talk, reporting every problem with its place."""
+    from .source import load
+    from .validate import validate  # pydantic and Markdown load here, not at start-up
+
     return validate(load(content_file))
 
 
@@ -123,12 +126,23 @@ def build(
     content_file = find_content(options.source)
     project = project_dir_of(content_file)
     out_dir = (options.out_dir or project / "build").resolve()
-    talk = load_talk(content_file)
     if out_dir.is_relative_to(content_file.resolve().parent):
         raise OutputError(
             f"the output folder {out_dir} lies inside the content folder; choose another with --out"
         )
     user_templates = [d for d in (options.templates_dir, project / "templates") if d is not None]
+    names = list(options.only or ARTEFACTS)
+    settings = {"formats": sorted(options.formats), "paper": options.paper}
+    if write and not options.force and out_dir.is_dir():
+        unchanged = _unchanged(content_file, out_dir, names, Templates(user_templates).roots, settings)
+        if unchanged is not None:
+            unchanged.seconds = time.perf_counter() - started
+            _fail_if_strict(unchanged, options)
+            return unchanged
+    from .cards import category_colors
+    from .themes import contrast_warnings
+
+    talk = load_talk(content_file)
     job = Job(
         talk=talk,
         content_file=content_file.resolve(),
@@ -140,9 +154,8 @@ def build(
         progress=progress,
     )
     report = BuildReport(content_file=content_file, out_dir=out_dir)
-    report.warnings.extend(talk.warnings)
-    report.warnings.extend(contrast_warnings(talk.theme.colors, category_colors(talk)))
-    names = list(options.only or ARTEFACTS)
+    talk_warnings = [*talk.warnings, *contrast_warnings(talk.theme.colors, category_colors(talk))]
+    report.warnings.extend(talk_warnings)
     if not write:  # check: lay everything out, keep nothing
         _render_into(report, names, job, options, progress)
         _fail_if_strict(report, options)
@@ -151,7 +164,6 @@ def build(
     out_dir.mkdir(parents=True, exist_ok=True)
     with build_lock(out_dir, progress):
         manifest = Manifest(out_dir)
-        settings = {"formats": sorted(options.formats), "paper": options.paper}
         roots = job.templates.roots
         keys = {name: input_key(name, job.content_dir, roots, settings, out_dir) for name in names}
         todo = []
@@ -171,8 +183,27 @@ def build(
             report.written.append(WrittenOutput(target, output))
         for name, result in results.items():
             manifest.record(name, keys[name], {o.name: o.data for o in result.outputs}, result.warnings)
+        manifest.talk_warnings = talk_warnings
         manifest.save()
     report.seconds = time.perf_counter() - started
+    return report
+
+
+def _unchanged(
+    content_file: Path, out_dir: Path, names: list[str], roots: list[Path], settings: dict
+) -> BuildReport | None:
+    """The report of a build with nothing to do, when every artefact is unchanged; else None.
+    Nothing but hashing happens here: the talk is not even parsed."""
+    with build_lock(out_dir, lambda message: None):
+        manifest = Manifest(out_dir)
+        content_dir = content_file.resolve().parent
+        entries = [manifest.fresh(n, input_key(n, content_dir, roots, settings, out_dir)) for n in names]
+        if any(entry is None for entry in entries):
+            return None
+    report = BuildReport(content_file=content_file, out_dir=out_dir, unchanged=list(names))
+    report.warnings.extend(manifest.talk_warnings)
+    for entry in entries:
+        report.warnings.extend(str(w) for w in entry.get("warnings", []))
     return report
 
 

@@ -65,6 +65,7 @@ class Manifest:
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / ".cache" / MANIFEST
         self.out_dir = out_dir
+        self.talk_warnings: list[str] = []
         self.entries: dict[str, dict] = self._read()
 
     def _read(self) -> dict[str, dict]:
@@ -74,6 +75,9 @@ class Manifest:
             return {}
         if not isinstance(data, dict) or data.get("kit") != __version__:
             return {}
+        warnings = data.get("talk_warnings")
+        if isinstance(warnings, list):
+            self.talk_warnings = [str(w) for w in warnings]
         entries = data.get("artefacts")
         return entries if isinstance(entries, dict) else {}
 
@@ -100,7 +104,7 @@ class Manifest:
         self.entries[name] = {"key": key, "outputs": hashes, "warnings": list(warnings)}
 
     def save(self) -> None:
-        data = {"kit": __version__, "artefacts": self.entries}
+        data = {"kit": __version__, "artefacts": self.entries, "talk_warnings": self.talk_warnings}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from .errors import TemplateError
+
+if TYPE_CHECKING:
+    import jinja2
 
 BUILTIN_PREFIX = "builtin/"
 
@@ -46,6 +47,8 @@ class Templates:
 
     @cached_property
     def environment(self) -> jinja2.Environment:
+        import jinja2  # here, not at import time: a build with nothing to render never needs it
+
         builtin = jinja2.FileSystemLoader(self.builtin_dir)
         loader = jinja2.ChoiceLoader(
             [
@@ -76,6 +79,8 @@ class Templates:
 
     def render(self, name: str, **context: Any) -> str:
         """Render template `name`, turning any Jinja failure into a TemplateError with a line."""
+        import jinja2
+
         try:
             return self.environment.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
@@ -89,6 +94,8 @@ class Templates:
 
     def source_of(self, name: str) -> str:
         """The raw text of a template or stylesheet through the same lookup (for CSS)."""
+        import jinja2
+
         try:
             source, _, _ = self.environment.loader.get_source(self.environment, name)
         except jinja2.TemplateNotFound:

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import __version__
-from ..schema import Paper, Talk
-from ..templates import Templates
+
+if TYPE_CHECKING:
+    from ..schema import Paper, Talk
+    from ..templates import Templates
 
 PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
 
