@@ -39,10 +39,6 @@ class Deck:
     talk: Talk
     slides: tuple[Slide, ...] = field(default_factory=tuple)
 
-    @property
-    def has_notes(self) -> bool:
-        return any(slide.notes for slide in self.slides)
-
 
 def build_deck(talk: Talk) -> Deck:
     """Derive the deck from the talk and apply `slides:` (override, add, hide, move)."""

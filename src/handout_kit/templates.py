@@ -92,16 +92,6 @@ class Templates:
         except jinja2.UndefinedError as error:
             raise TemplateError(f"{self._failing_place(error)}: {error.message}") from None
 
-    def source_of(self, name: str) -> str:
-        """The raw text of a template or stylesheet through the same lookup (for CSS)."""
-        import jinja2
-
-        try:
-            source, _, _ = self.environment.loader.get_source(self.environment, name)
-        except jinja2.TemplateNotFound:
-            raise TemplateError(f"stylesheet not found: {name}") from None
-        return source
-
     def _display(self, filename: str | None, name: str | None) -> str:
         if not filename:
             return f"templates/{name}"

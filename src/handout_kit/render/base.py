@@ -95,6 +95,17 @@ class Renderer(Protocol):
     def render(self, job: Job) -> Result: ...
 
 
+def lay_out_checked(job: Job, html: str, artefact: str, result: Result):
+    """Lay `html` out for `artefact`: refused files are an error, WeasyPrint's warnings go to
+    `result`."""
+    from ..pdf import lay_out  # WeasyPrint loads only when something is laid out
+
+    layout = lay_out(html, job.content_dir, job.templates.roots)
+    layout.refuse(artefact)
+    result.warnings.extend(layout.messages(artefact))
+    return layout
+
+
 def source_date() -> str | None:
     """SOURCE_DATE_EPOCH as an ISO date-time, for reproducible PDF dates."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")

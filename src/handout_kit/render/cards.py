@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from ..cards import Card, build_cards
 from ..errors import ContentError
 from ..imposition import PAPER_MM, Imposition, Rect, impose, parse_card_size
-from ..pdf import Layout, lay_out
-from .base import PAPER_NAMES, Job, Output, Result, clip
+from ..pdf import Layout
+from .base import PAPER_NAMES, Job, Output, Result, clip, lay_out_checked
 
 SHEETS_TEMPLATE = "cards/sheets.html"
 PRINT_TEMPLATE = "cards/print.html"
@@ -69,10 +69,8 @@ class CardsRenderer:
             sheet_paper=PAPER_MM[paper],
             flip=options.flip,
         )
-        layout = lay_out(html, job.content_dir, job.templates.roots)
-        layout.refuse(self.name)
+        layout = lay_out_checked(job, html, self.name, result)
         result.warnings.extend(self._overflows(layout, cards))
-        result.warnings.extend(layout.messages(self.name))
         if "pdf" in job.formats:
             data = layout.pdf(self.name)
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"
@@ -133,9 +131,7 @@ class CardsRenderer:
         started = time.perf_counter()
         bleed = max(job.talk.cards.bleed_mm, PRINT_SHOP_BLEED_MM)
         html = job.templates.render(PRINT_TEMPLATE, **context, bleed=bleed)
-        layout = lay_out(html, job.content_dir, job.templates.roots)
-        data = layout.pdf(self.name)
-        result.warnings.extend(layout.messages(self.name))
+        data = lay_out_checked(job, html, self.name, result).pdf(self.name)
         summary = f"{len(cards)} cards, front and back each, {size[0]:g}x{size[1]:g} mm + {bleed:g} mm bleed"
         return Output("cards-print.pdf", data, summary, time.perf_counter() - started)
 
@@ -149,8 +145,6 @@ class CardsRenderer:
             flip=options.flip,
             offset=options.offset,
         )
-        layout = lay_out(html, job.content_dir, job.templates.roots)
-        data = layout.pdf(self.name)
-        result.warnings.extend(layout.messages(self.name))
+        data = lay_out_checked(job, html, self.name, result).pdf(self.name)
         summary = f"2 pages, {PAPER_NAMES[paper]}: print double-sided, read offset.dx_mm and dy_mm"
         return Output("cards-calibration.pdf", data, summary, time.perf_counter() - started)

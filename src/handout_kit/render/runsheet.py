@@ -11,9 +11,8 @@ from markupsafe import Markup
 
 from ..cards import grouping_notes, groups_in_room, units
 from ..errors import ContentError
-from ..pdf import lay_out
 from ..schema import Exercise, Talk
-from .base import PAPER_NAMES, Job, Output, Result
+from .base import PAPER_NAMES, Job, Output, Result, lay_out_checked
 
 TEMPLATE = "runsheet/run-sheet.html"
 
@@ -69,9 +68,8 @@ class RunSheetRenderer:
         )
         html = job.templates.render(TEMPLATE, **context)
         if "pdf" in job.formats:
-            layout = lay_out(html, job.content_dir, job.templates.roots)
+            layout = lay_out_checked(job, html, self.name, result)
             data = layout.pdf(self.name)
-            result.warnings.extend(layout.messages(self.name))
             if layout.page_count > 1:
                 result.warnings.append(f"run-sheet: runs to {layout.page_count} pages; it is meant for one")
             paper = PAPER_NAMES[job.effective_paper]

@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from ..deck import Deck, Slide, build_deck
 from ..fonts import Face, embedded_font_css
-from ..pdf import Layout, lay_out
-from .base import PAPER_NAMES, Job, Output, Result, clip
+from ..pdf import Layout
+from .base import PAPER_NAMES, Job, Output, Result, clip, lay_out_checked
 
 DECK_TEMPLATE = "slides/deck.html"
 NOTES_TEMPLATE = "slides/notes.html"
@@ -31,10 +31,8 @@ class SlidesRenderer:
         context = job.context(deck=deck, qr=_qr(job), presenter_file=PRESENTER_FILE)
         started = time.perf_counter()
         deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
-        layout = lay_out(deck_html, job.content_dir, job.templates.roots)
-        layout.refuse(self.name)
+        layout = lay_out_checked(job, deck_html, self.name, result)
         result.warnings.extend(self._overflows(deck, layout))
-        result.warnings.extend(layout.messages(self.name))
         if "pdf" in job.formats:
             data = layout.pdf(self.name)
             summary = f"{layout.page_count} slides, 16:9"
@@ -69,9 +67,8 @@ class SlidesRenderer:
     def _notes_pdf(self, job: Job, deck: Deck, context: dict, result: Result) -> Output:
         started = time.perf_counter()
         html = job.templates.render(NOTES_TEMPLATE, **context, font_css="")
-        layout = lay_out(html, job.content_dir, job.templates.roots)
+        layout = lay_out_checked(job, html, self.name, result)
         data = layout.pdf(self.name)
-        result.warnings.extend(layout.messages(self.name))
         paper = PAPER_NAMES[job.effective_paper]
         summary = f"{layout.page_count} pages, {paper}, notes for {len(deck.slides)} slides"
         return Output("slides-notes.pdf", data, summary, time.perf_counter() - started)
