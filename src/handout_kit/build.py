@@ -1,7 +1,13 @@
-"""The build, top to bottom: find the talk, load, validate, render each artefact, then write."""
+"""The build, top to bottom: find the talks, load, validate, render each artefact, then write.
+
+One talk or many, every artefact to render goes into one pool of processes; each talk is
+written as soon as all of its artefacts are done, and a talk that fails leaves its last good
+output in place without stopping the others.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -10,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import Manifest, build_lock, input_key
-from .errors import ContentError, OutputError, Problem, StrictError
+from .errors import ContentError, KitError, OutputError, Problem, RenderProcessError, StrictError
 from .render import ARTEFACTS, Job, Output, Result, renderer
 from .source import display_name
 from .templates import Templates
@@ -21,6 +27,8 @@ if TYPE_CHECKING:
 
 CONTENT_FILE = Path("content") / "talk.yaml"
 COST_ORDER = ("cards", "slides", "handout", "run-sheet")
+
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -55,20 +63,47 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)  # artefacts the cache kept
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    error: KitError | None = None  # set only by build_many, for a talk that failed
 
 
 def find_content(source: Path | None) -> Path:
     """The talk file for SOURCE: a file, a project folder, or (none) ./content/talk.yaml."""
     candidate = source or Path.cwd()
     if candidate.is_dir():
-        for inside in (candidate / CONTENT_FILE, candidate / "talk.yaml"):
-            if inside.is_file():
-                return inside
+        inside = _talk_in(candidate)
+        if inside is not None:
+            return inside
         what = f"no {CONTENT_FILE} here; run `handout-kit init` or name the talk file"
         raise ContentError([Problem(display_name(candidate), None, None, "", what)])
     if not candidate.exists():
         raise ContentError([Problem(display_name(candidate), None, None, "", "file not found")])
     return candidate
+
+
+def find_talks(sources: Sequence[Path]) -> list[Path]:
+    """The talk files for SOURCES, in order and each once: talk files, project folders, and
+    folders of projects (every subfolder holding a talk)."""
+    found: list[Path] = []
+    for source in sources or [Path.cwd()]:
+        if source.is_dir() and _talk_in(source) is None:
+            inside = [talk for sub in sorted(source.iterdir()) if sub.is_dir() and (talk := _talk_in(sub))]
+            if not inside:
+                what = f"no {CONTENT_FILE} here, nor in any of its subfolders"
+                raise ContentError([Problem(display_name(source), None, None, "", what)])
+            found.extend(inside)
+        else:
+            found.append(find_content(source))
+    unique: dict[Path, Path] = {}
+    for talk in found:
+        unique.setdefault(talk.resolve(), talk)
+    return list(unique.values())
+
+
+def _talk_in(folder: Path) -> Path | None:
+    for inside in (folder / CONTENT_FILE, folder / "talk.yaml"):
+        if inside.is_file():
+            return inside
+    return None
 
 
 def project_dir_of(content_file: Path) -> Path:
@@ -85,142 +120,264 @@ def load_talk(content_file: Path) -> Talk:
     return validate(load(content_file))
 
 
-def render_all(names: list[str], job: Job, jobs: int | None, progress: Callable[[str], None]) -> list[Result]:
-    """Render each artefact, in parallel processes when there are several and cores to spare.
-    Results come back in the order asked, whatever order they finish in."""
-    workers = min(len(names), jobs or os.cpu_count() or 1)
+@dataclass
+class TalkBuild:
+    """One talk on its way through the build: what is left to render and what it has made."""
+
+    options: BuildOptions
+    report: BuildReport
+    write: bool
+    label: str = ""  # how progress lines name the talk when there are several
+    job: Job | None = None
+    todo: list[str] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+    manifest: Manifest | None = None
+    talk_warnings: list[str] = field(default_factory=list)
+    results: dict[str, Result] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
+
+
+def build(options: BuildOptions, *, write: bool = True, progress: Progress = lambda m: None) -> BuildReport:
+    """Build one talk's artefacts; nothing is written unless every artefact succeeded, and an
+    artefact whose inputs did not change since the last build is not rendered again."""
+    started = time.perf_counter()
+    content_file = find_content(options.source)
+    out_dir = _out_dir(content_file, options.out_dir)
+    options = replace(options, source=content_file, out_dir=out_dir)
+    with contextlib.ExitStack() as locks:
+        if write:
+            _lock(locks, out_dir, progress)
+        talk = _prepare(options, write, started)
+        _render_talks([talk], options.jobs, progress, on_done=_finish)
+    return talk.report
+
+
+def build_many(
+    options: BuildOptions, sources: Sequence[Path], *, progress: Progress = lambda message: None
+) -> list[BuildReport]:
+    """Build several talks with one pool of processes. Each talk gets its own report; a talk
+    that fails has `report.error` set and keeps its last good output, the others go on."""
+    talks = find_talks(sources)
+    out_dirs = [_out_dir(talk, options.out_dir, several=len(talks) > 1) for talk in talks]
+    _refuse_shared_out_dirs(talks, out_dirs)
+    reports: list[BuildReport] = []
+    builds: list[TalkBuild] = []
+    with contextlib.ExitStack() as locks:
+        for out_dir in sorted(set(out_dirs)):  # always in the same order: two such builds never deadlock
+            _lock(locks, out_dir, progress)
+        for content_file, out_dir in zip(talks, out_dirs, strict=True):
+            started = time.perf_counter()
+            talk_options = replace(options, source=content_file, out_dir=out_dir)
+            try:
+                talk = _prepare(talk_options, True, started)
+            except KitError as error:
+                reports.append(BuildReport(content_file, out_dir, error=error))
+                continue
+            talk.label = f"{display_name(content_file)}: " if len(talks) > 1 else ""
+            builds.append(talk)
+            reports.append(talk.report)
+        _render_talks(builds, options.jobs, progress, on_done=_finish_or_record)
+    return reports
+
+
+def _out_dir(content_file: Path, out_dir: Path | None, *, several: bool = False) -> Path:
+    """Where a talk's outputs go: --out (a subfolder per talk when there are several), else
+    build/ beside content/. Never inside the content folder, which the cache reads."""
+    project = project_dir_of(content_file)
+    if out_dir is None:
+        out_dir = project / "build"
+    elif several:
+        out_dir = out_dir / project.name
+    chosen = out_dir.resolve()
+    if chosen.is_relative_to(content_file.resolve().parent):
+        raise OutputError(
+            f"the output folder {chosen} lies inside the content folder of {display_name(content_file)}; "
+            "choose another with --out"
+        )
+    return chosen
+
+
+def _refuse_shared_out_dirs(talks: list[Path], out_dirs: list[Path]) -> None:
+    seen: dict[Path, Path] = {}
+    for talk, out_dir in zip(talks, out_dirs, strict=True):
+        if out_dir in seen:
+            raise OutputError(
+                f"{display_name(seen[out_dir])} and {display_name(talk)} would both write to {out_dir}; "
+                "give their project folders different names"
+            )
+        seen[out_dir] = talk
+
+
+def _lock(locks: contextlib.ExitStack, out_dir: Path, progress: Progress) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    locks.enter_context(build_lock(out_dir, progress))
+
+
+def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
+    """Decide what to render for one talk. The cache is asked first, by hashing alone: when
+    nothing changed, the talk is not even parsed (and jinja2 and pydantic never load)."""
+    assert options.source is not None and options.out_dir is not None
+    content_file, out_dir = options.source, options.out_dir
+    project = project_dir_of(content_file)
+    user_templates = [d for d in (options.templates_dir, project / "templates") if d is not None]
+    templates = Templates(user_templates)
+    names = list(options.only or ARTEFACTS)
+    talk = TalkBuild(options, BuildReport(content_file, out_dir), write, started=started)
+    if write:
+        settings = {"formats": sorted(options.formats), "paper": options.paper}
+        talk.manifest = Manifest(out_dir)
+        content_dir = content_file.resolve().parent
+        talk.keys = {n: input_key(n, content_dir, templates.roots, settings, out_dir) for n in names}
+        entries = {n: None if options.force else talk.manifest.fresh(n, talk.keys[n]) for n in names}
+        talk.todo = [name for name in names if entries[name] is None]
+        talk.report.unchanged = [name for name in names if entries[name] is not None]
+        if not talk.todo:
+            talk.report.warnings.extend(talk.manifest.talk_warnings)
+        for name in talk.report.unchanged:
+            talk.report.warnings.extend(str(w) for w in entries[name].get("warnings", []))
+    else:
+        talk.todo = names
+    if talk.todo:
+        from .cards import category_colors
+        from .themes import contrast_warnings
+
+        model = load_talk(content_file)
+        talk.talk_warnings = [*model.warnings, *contrast_warnings(model.theme.colors, category_colors(model))]
+        talk.report.warnings[:0] = talk.talk_warnings
+        talk.job = Job(
+            talk=model,
+            content_file=content_file.resolve(),
+            project_dir=project,
+            templates=templates,
+            formats=options.formats,
+            paper=options.paper,
+            cache_dir=out_dir / ".cache" if write else None,
+            progress=_silent,  # a terminal callback does not cross processes; the serial path sets one
+        )
+    return talk
+
+
+def _render_talks(
+    talks: list[TalkBuild], jobs: int | None, progress: Progress, on_done: Callable[[TalkBuild], None]
+) -> None:
+    """Render every talk's remaining artefacts in one pool (each talk's costliest first), and
+    hand each talk to `on_done` as soon as all of its artefacts are rendered."""
+    tasks = [(talk, name) for talk in talks for name in sorted(talk.todo, key=_cost_rank)]
+    for talk in talks:
+        if not talk.todo:
+            on_done(talk)
+    workers = min(len(tasks), jobs or os.cpu_count() or 1)
     if workers <= 1:
-        results = []
-        for name in names:
-            progress(f"{name}: rendering")
-            results.append(renderer(name).render(job))
-        return results
+        for talk, name in tasks:
+            if talk.report.error is not None:
+                continue
+            progress(f"{talk.label}{name}: rendering")
+            assert talk.job is not None
+            job = replace(talk.job, progress=_prefixed(progress, talk))
+            try:
+                talk.results[name] = renderer(name).render(job)
+            except KitError as error:
+                talk.report.error = error
+                on_done(talk)
+                continue
+            if len(talk.results) == len(talk.todo):
+                on_done(talk)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    quiet = replace(job, progress=_silent)  # a terminal callback does not cross processes
     context = multiprocessing.get_context("fork")  # workers start with the kit already imported
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_render_one, name, quiet) for name in names]
-        progress(f"rendering {', '.join(names)} in {workers} processes")
-        return [future.result() for future in futures]
+        pending = {pool.submit(_render_one, name, talk.job): (talk, name) for talk, name in tasks}
+        progress(f"rendering {len(tasks)} artefact(s) in {workers} processes")
+        try:
+            _collect(pending, len(tasks), progress, on_done)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # an error or Ctrl-C: start nothing more
+            raise
+
+
+def _collect(pending: dict, total: int, progress: Progress, on_done: Callable[[TalkBuild], None]) -> None:
+    """Take results as they come; a talk whose artefact failed is done (with its error) at once."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    count = 0
+    while pending:
+        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            talk, name = pending.pop(future)
+            count += 1
+            if talk.report.error is not None:
+                continue
+            try:
+                talk.results[name] = future.result()
+            except BrokenProcessPool as error:
+                raise RenderProcessError(
+                    f"a render process stopped while making {talk.label}{name} (out of memory? try --jobs 1)"
+                ) from error
+            except KitError as error:
+                talk.report.error = error
+                progress(f"[{count}/{total}] {talk.label}{name} failed")
+                on_done(talk)
+                continue
+            progress(f"[{count}/{total}] {talk.label}{name} done")
+            if len(talk.results) == len(talk.todo):
+                on_done(talk)
+
+
+def _render_one(name: str, job: Job) -> Result:
+    """Render one artefact in a pool process (module level, so it can be sent there)."""
+    return renderer(name).render(job)
 
 
 def _silent(message: str) -> None:
     del message
 
 
-def _render_one(name: str, job: Job) -> Result:
-    return renderer(name).render(job)
+def _cost_rank(name: str) -> int:
+    return COST_ORDER.index(name) if name in COST_ORDER else len(COST_ORDER)
 
 
-def build(
-    options: BuildOptions,
-    *,
-    write: bool = True,
-    progress: Callable[[str], None] = lambda message: None,
-) -> BuildReport:
-    """Build the talk's artefacts; nothing is written unless every artefact succeeded, and an
-    artefact whose inputs did not change since the last build is not rendered again."""
-    started = time.perf_counter()
-    content_file = find_content(options.source)
-    project = project_dir_of(content_file)
-    out_dir = (options.out_dir or project / "build").resolve()
-    if out_dir.is_relative_to(content_file.resolve().parent):
-        raise OutputError(
-            f"the output folder {out_dir} lies inside the content folder; choose another with --out"
-        )
-    user_templates = [d for d in (options.templates_dir, project / "templates") if d is not None]
-    names = list(options.only or ARTEFACTS)
-    settings = {"formats": sorted(options.formats), "paper": options.paper}
-    if write and not options.force and out_dir.is_dir():
-        unchanged = _unchanged(content_file, out_dir, names, Templates(user_templates).roots, settings)
-        if unchanged is not None:
-            unchanged.seconds = time.perf_counter() - started
-            _fail_if_strict(unchanged, options)
-            return unchanged
-    from .cards import category_colors
-    from .themes import contrast_warnings
-
-    talk = load_talk(content_file)
-    job = Job(
-        talk=talk,
-        content_file=content_file.resolve(),
-        project_dir=project,
-        templates=Templates(user_templates),
-        formats=options.formats,
-        paper=options.paper,
-        cache_dir=out_dir / ".cache" if write else None,
-        progress=progress,
-    )
-    report = BuildReport(content_file=content_file, out_dir=out_dir)
-    talk_warnings = [*talk.warnings, *contrast_warnings(talk.theme.colors, category_colors(talk))]
-    report.warnings.extend(talk_warnings)
-    if not write:  # check: lay everything out, keep nothing
-        _render_into(report, names, job, options, progress)
-        _fail_if_strict(report, options)
-        report.seconds = time.perf_counter() - started
-        return report
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with build_lock(out_dir, progress):
-        manifest = Manifest(out_dir)
-        roots = job.templates.roots
-        keys = {name: input_key(name, job.content_dir, roots, settings, out_dir) for name in names}
-        todo = []
-        for name in names:
-            entry = None if options.force else manifest.fresh(name, keys[name])
-            if entry is None:
-                todo.append(name)
-            else:
-                report.unchanged.append(name)
-                report.warnings.extend(str(w) for w in entry.get("warnings", []))
-        results = _render_into(report, todo, job, options, progress)
-        _fail_if_strict(report, options)
-        remove_leftovers(out_dir)
-        targets = [(safe_target(out_dir, output.name), output) for output in report.outputs]
-        for target, output in targets:
-            write_atomic(target, output.data)
-            report.written.append(WrittenOutput(target, output))
-        for name, result in results.items():
-            manifest.record(name, keys[name], {o.name: o.data for o in result.outputs}, result.warnings)
-        manifest.talk_warnings = talk_warnings
-        manifest.save()
-    report.seconds = time.perf_counter() - started
-    return report
+def _prefixed(progress: Progress, talk: TalkBuild) -> Progress:
+    return (lambda message: progress(talk.label + message)) if talk.label else progress
 
 
-def _unchanged(
-    content_file: Path, out_dir: Path, names: list[str], roots: list[Path], settings: dict
-) -> BuildReport | None:
-    """The report of a build with nothing to do, when every artefact is unchanged; else None.
-    Nothing but hashing happens here: the talk is not even parsed."""
-    with build_lock(out_dir, lambda message: None):
-        manifest = Manifest(out_dir)
-        content_dir = content_file.resolve().parent
-        entries = [manifest.fresh(n, input_key(n, content_dir, roots, settings, out_dir)) for n in names]
-        if any(entry is None for entry in entries):
-            return None
-    report = BuildReport(content_file=content_file, out_dir=out_dir, unchanged=list(names))
-    report.warnings.extend(manifest.talk_warnings)
-    for entry in entries:
-        report.warnings.extend(str(w) for w in entry.get("warnings", []))
-    return report
-
-
-def _render_into(
-    report: BuildReport, names: list[str], job: Job, options: BuildOptions, progress: Callable[[str], None]
-) -> dict[str, Result]:
-    """Render `names` (costliest first, so two workers finish together); add them to `report`
-    in the usual order."""
-    order = sorted(names, key=lambda name: COST_ORDER.index(name) if name in COST_ORDER else len(COST_ORDER))
-    results = dict(zip(order, render_all(order, job, options.jobs, progress), strict=True))
-    for name in names:
-        report.outputs.extend(results[name].outputs)
-        report.warnings.extend(results[name].warnings)
-    return results
-
-
-def _fail_if_strict(report: BuildReport, options: BuildOptions) -> None:
+def _finish(talk: TalkBuild) -> None:
+    """Check, then write one talk's outputs and its cache entry (nothing at all on an error)."""
+    if talk.report.error is not None:
+        raise talk.report.error
+    report, options = talk.report, talk.options
+    for name in (name for name in options.only or ARTEFACTS if name in talk.results):
+        report.outputs.extend(talk.results[name].outputs)
+        report.warnings.extend(talk.results[name].warnings)
     if options.strict and report.warnings:
         lines = "\n".join(f"  {warning}" for warning in report.warnings)
         raise StrictError(f"--strict: {len(report.warnings)} warning(s), nothing written:\n{lines}")
+    if talk.write:
+        assert talk.manifest is not None
+        remove_leftovers(report.out_dir)
+        for output in report.outputs:
+            target = safe_target(report.out_dir, output.name)
+            write_atomic(target, output.data)
+            report.written.append(WrittenOutput(target, output))
+        for name, result in talk.results.items():
+            outputs = {output.name: output.data for output in result.outputs}
+            talk.manifest.record(name, talk.keys[name], outputs, result.warnings)
+        if talk.todo:
+            talk.manifest.talk_warnings = talk.talk_warnings
+            talk.manifest.save()
+    report.seconds = time.perf_counter() - talk.started
+
+
+def _finish_or_record(talk: TalkBuild) -> None:
+    """`_finish` for one of several talks: its error goes into its report, the others go on."""
+    try:
+        _finish(talk)
+    except KitError as error:
+        talk.report.error = error
+        talk.report.written.clear()
+        talk.report.seconds = time.perf_counter() - talk.started
+    for output in talk.report.outputs:
+        output.data = b""  # written: let the memory go while other talks render
+    talk.results.clear()

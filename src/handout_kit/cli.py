@@ -39,19 +39,20 @@ only_option = click.option(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handout-kit")
 def cli() -> None:
-    """Build a talk's handout (and, soon, slides and exercise cards) from one content file.
+    """Build a talk's handout, slide deck, exercise cards and run-sheet from one content file.
 
-    SOURCE is a talk file, or a folder holding content/talk.yaml (default: the current folder).
+    SOURCE is a talk file, or a folder holding content/talk.yaml (default: the current folder);
+    `build` also takes several, or a folder of talk projects.
     """
 
 
 @cli.command()
-@source_argument
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Output folder (default: build/ beside content/).",
+    help="Output folder (default: build/ beside content/; with several talks, a subfolder each).",
 )
 @only_option
 @click.option(
@@ -68,13 +69,19 @@ def cli() -> None:
     "--jobs", "-j", type=click.IntRange(min=1), help="Processes to render with (default: one per core)."
 )
 @click.option("--force", is_flag=True, help="Render everything, even what has not changed.")
-def build(source, out_dir, only, formats, paper, strict, templates_dir, jobs, force) -> None:
-    """Build the handout as PDF and HTML into build/."""
-    from .build import BuildOptions
-    from .build import build as run_build
+def build(sources, out_dir, only, formats, paper, strict, templates_dir, jobs, force) -> None:
+    """Build the handout, slides, cards and run-sheet as PDF and HTML into build/.
 
+    SOURCES are talk files, project folders, or folders of projects (default: the current
+    folder). Several talks share one pool of processes; one that fails keeps its last good
+    output and does not stop the others.
+    """
+    import time
+
+    from .build import BuildOptions, build_many
+
+    started = time.perf_counter()
     options = BuildOptions(
-        source=source,
         out_dir=out_dir,
         only=only,
         formats=frozenset(formats or ("html", "pdf")),
@@ -84,17 +91,51 @@ def build(source, out_dir, only, formats, paper, strict, templates_dir, jobs, fo
         jobs=jobs,
         force=force,
     )
-    report = run_build(options, progress=_progress)
-    _print_warnings(report.warnings)
+    reports = build_many(options, sources, progress=_progress)
+    if len(reports) == 1:
+        if reports[0].error is not None:
+            raise reports[0].error
+        _print_report(reports[0], indent="")
+        click.echo(f"built in {reports[0].seconds:.2f} s")
+        return
+    for report in reports:
+        click.echo(click.style(_relative(report.content_file), bold=True))
+        if report.error is not None:
+            message = _indent(report.error.format_message())
+            click.echo(click.style("  error: ", fg="red", bold=True) + message, err=True)
+        else:
+            _print_report(report, indent="  ")
+    failed = sum(report.error is not None for report in reports)
+    built = len(reports) - failed
+    summary = f"built {built} of {len(reports)} talks in {time.perf_counter() - started:.2f} s"
+    click.echo(
+        summary
+        + (
+            f"; {failed} failed (its last good output is kept)"
+            if failed == 1
+            else f"; {failed} failed (their last good outputs are kept)"
+            if failed
+            else ""
+        )
+    )
+    if failed:
+        sys.exit(1)
+
+
+def _print_report(report, indent: str) -> None:
+    _print_warnings(report.warnings, indent)
     for written in report.written:
-        line = f"wrote {_relative(written.path)}"
+        line = f"{indent}wrote {_relative(written.path)}"
         details = ", ".join(part for part in (written.output.summary,) if part)
         if written.output.seconds:
             details += f"; {written.output.seconds:.2f} s"
         click.echo(f"{line}  ({details})" if details else line)
     for name in report.unchanged:
-        click.echo(f"unchanged {name} (--force rebuilds it)")
-    click.echo(f"built in {report.seconds:.2f} s")
+        click.echo(f"{indent}unchanged {name} (--force rebuilds it)")
+
+
+def _indent(text: str) -> str:
+    return text.replace("\n", "\n  ")
 
 
 @cli.command()
@@ -222,9 +263,9 @@ def _progress(message: str) -> None:
     click.echo(click.style(message, dim=True), err=True)
 
 
-def _print_warnings(warnings: list[str]) -> None:
+def _print_warnings(warnings: list[str], indent: str = "") -> None:
     for warning in warnings:
-        click.echo(click.style("warning: ", fg="yellow", bold=True) + warning, err=True)
+        click.echo(indent + click.style("warning: ", fg="yellow", bold=True) + warning, err=True)
 
 
 def _relative(path: Path) -> str:

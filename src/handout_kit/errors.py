@@ -46,6 +46,9 @@ class ContentError(KitError):
         header = f"{count} problem{'s' if count != 1 else ''} in the talk's content:"
         super().__init__("\n".join([header, *(f"  {problem}" for problem in self.problems)]))
 
+    def __reduce__(self):  # crosses from a render process intact
+        return (type(self), (self.problems,))
+
 
 class TemplateError(KitError):
     """A template could not be found, parsed or rendered."""
@@ -65,3 +68,7 @@ class StrictError(KitError):
 
 class OutputError(KitError):
     """An output could not be written."""
+
+
+class RenderProcessError(KitError):
+    """A process rendering an artefact stopped without an answer (killed, out of memory)."""
