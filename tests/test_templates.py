@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from pathlib import Path
 
 import pytest
 
-from conftest import assert_clean_failure, read_pdf, run_cli
+from conftest import MINIMAL_TALK, assert_clean_failure, read_pdf, run_cli
 
 OVERRIDE = "handout/handout.html"
 
@@ -94,3 +96,14 @@ def test_a_weasyprint_css_warning_is_reported_and_fails_strict(make_talk) -> Non
     assert result.exit_code == 0
     assert "WeasyPrint: Ignored `colr: red`" in result.output
     assert_clean_failure(run_cli("build", project, "--strict"), "--strict", "Ignored `colr: red`")
+
+
+def test_html_outputs_carry_the_talk_s_images_inside_them(make_talk) -> None:
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
+    text = MINIMAL_TALK.replace("Keep going.", "Keep going. ![a black square](pics/square.svg)")
+    project = make_talk(text, files={"content/pics/square.svg": svg})
+    assert run_cli("build", project, "--only", "handout", "--format", "html").exit_code == 0
+    html = (project / "build" / "handout.html").read_text()
+    images = re.findall(r'<img src="([^"]+)" alt="a black square"', html)
+    assert len(images) == 1 and images[0].startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(images[0].split(",", 1)[1]).decode() == svg

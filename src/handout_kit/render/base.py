@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import base64
+import mimetypes
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import unquote
 
 from .. import __version__
 
@@ -104,6 +108,29 @@ def lay_out_checked(job: Job, html: str, artefact: str, result: Result):
     layout.refuse(artefact)
     result.warnings.extend(layout.messages(artefact))
     return layout
+
+
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+
+
+def embed_images(html: str, folder: Path) -> str:
+    """`html` with every image it takes from the talk's folder carried inside it as a data:
+    URI, so the HTML output shows its pictures wherever it is opened (validation has already
+    refused images that are missing or lie outside the folder)."""
+    root = folder.resolve()
+
+    def inline(match: re.Match) -> str:
+        address = unescape(match[2])
+        if ":" in address.split("/", 1)[0]:  # data:, or a scheme the page is not ours to fetch
+            return match[0]
+        path = (root / unquote(address)).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return match[0]
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        encoded = base64.b64encode(path.read_bytes()).decode()
+        return f"{match[1]}data:{kind};base64,{encoded}{match[3]}"
+
+    return _IMG_SRC.sub(inline, html)
 
 
 def source_date() -> str | None:

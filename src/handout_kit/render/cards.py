@@ -10,7 +10,7 @@ from ..cards import Card, build_cards
 from ..errors import ContentError
 from ..imposition import PAPER_MM, Imposition, Rect, impose, parse_card_size
 from ..pdf import Layout
-from .base import PAPER_NAMES, Job, Output, Result, clip, lay_out_checked
+from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked
 
 SHEETS_TEMPLATE = "cards/sheets.html"
 PRINT_TEMPLATE = "cards/print.html"
@@ -83,7 +83,7 @@ class CardsRenderer:
             result.outputs.append(self._print_shop(job, context, cards, size, result))
             result.outputs.append(self._calibration(job, context, paper, result))
         if "html" in job.formats:
-            screen = job.templates.render(SCREEN_TEMPLATE, **context)
+            screen = embed_images(job.templates.render(SCREEN_TEMPLATE, **context), job.content_dir)
             result.outputs.append(
                 Output("cards.html", screen.encode(), f"{len(cards)} cards, fronts and backs")
             )

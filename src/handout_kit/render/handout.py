@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..errors import LayoutError
 from ..pdf import Layout, lay_out
-from .base import PAPER_NAMES, Job, Output, Result, clip
+from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images
 
 PAGE_BUDGET = 2
 TEMPLATE = "handout/handout.html"
@@ -58,7 +58,7 @@ class HandoutRenderer:
             self._check_fonts(job, layout, result)
             result.outputs.append(Output("handout.pdf", data, summary, time.perf_counter() - started))
         if "html" in job.formats:
-            html = self._html(job, fit, medium="screen")
+            html = embed_images(self._html(job, fit, medium="screen"), job.content_dir)
             result.outputs.append(Output("handout.html", html.encode(), "self-contained page"))
         result.warnings.extend(layout.messages(self.name))
         return result

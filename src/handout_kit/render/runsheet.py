@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..cards import grouping_notes, groups_in_room, units
 from ..errors import ContentError
 from ..schema import Exercise, Talk
-from .base import PAPER_NAMES, Job, Output, Result, lay_out_checked
+from .base import PAPER_NAMES, Job, Output, Result, embed_images, lay_out_checked
 
 TEMPLATE = "runsheet/run-sheet.html"
 
@@ -76,7 +76,8 @@ class RunSheetRenderer:
             summary = f"{len(blocks)} blocks, {total} of {planned or '?'} minutes, {paper}"
             result.outputs.append(Output("run-sheet.pdf", data, summary, time.perf_counter() - started))
         if "html" in job.formats:
-            result.outputs.append(Output("run-sheet.html", html.encode(), "the same, for a screen"))
+            screen = embed_images(html, job.content_dir)
+            result.outputs.append(Output("run-sheet.html", screen.encode(), "the same, for a screen"))
         return result
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..deck import Deck, Slide, build_deck
 from ..fonts import Face, embedded_font_css
 from ..pdf import Layout
-from .base import PAPER_NAMES, Job, Output, Result, clip, lay_out_checked
+from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked
 
 DECK_TEMPLATE = "slides/deck.html"
 NOTES_TEMPLATE = "slides/notes.html"
@@ -88,6 +88,7 @@ class SlidesRenderer:
         outputs = []
         for name, with_notes in (("slides.html", False), (PRESENTER_FILE, True)):
             html = job.templates.render(DECK_TEMPLATE, **context, with_notes=with_notes, font_css=font_css)
+            html = embed_images(html, job.content_dir)
             if not with_notes:
                 result.warnings.extend(_leaked_notes(deck, html))
             kind = "presenter build, with notes" if with_notes else "audience build, no notes"
