@@ -103,4 +103,4 @@ def test_rtl_cjk_and_emoji_text(make_talk) -> None:
 def test_remote_addresses_are_refused_offline(make_talk) -> None:
     text = MINIMAL_TALK.replace("Keep going.", "Keep going. ![x](https://example.org/a.png)")
     result = run_cli("build", make_talk(text), "--only", "handout")
-    assert_clean_failure(result, "talk.yaml:10:", "only files beside the talk are used (no web or data")
+    assert_clean_failure(result, "talk.yaml:10:", "the build is offline; add --allow-network")

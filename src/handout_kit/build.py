@@ -44,6 +44,7 @@ class BuildOptions:
     templates_dir: Path | None = None
     jobs: int | None = None  # worker processes; None: one per core
     force: bool = False  # render even what the cache says is unchanged
+    network_timeout: float | None = None  # None: offline; else --allow-network, seconds a file
 
 
 @dataclass
@@ -112,12 +113,12 @@ def project_dir_of(content_file: Path) -> Path:
     return folder.parent if folder.name == "content" else folder
 
 
-def load_talk(content_file: Path) -> Talk:
+def load_talk(content_file: Path, *, allow_network: bool = False) -> Talk:
     """Load and validate the talk, reporting every problem with its place."""
     from .source import load
     from .validate import validate  # pydantic and Markdown load here, not at start-up
 
-    return validate(load(content_file))
+    return validate(load(content_file), allow_network=allow_network)
 
 
 @dataclass
@@ -224,7 +225,8 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
     names = list(options.only or ARTEFACTS)
     talk = TalkBuild(options, BuildReport(content_file, out_dir), write, started=started)
     if write:
-        settings = {"formats": sorted(options.formats), "paper": options.paper}
+        network = options.network_timeout is not None
+        settings = {"formats": sorted(options.formats), "paper": options.paper, "network": network}
         talk.manifest = Manifest(out_dir)
         content_dir = content_file.resolve().parent
         talk.keys = {n: input_key(n, content_dir, templates.roots, settings, out_dir) for n in names}
@@ -238,10 +240,13 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
     else:
         talk.todo = names
     if talk.todo:
+        from . import network
         from .cards import category_colors
+
+        network.forget()
         from .themes import contrast_warnings
 
-        model = load_talk(content_file)
+        model = load_talk(content_file, allow_network=options.network_timeout is not None)
         talk.talk_warnings = [*model.warnings, *contrast_warnings(model.theme.colors, category_colors(model))]
         talk.report.warnings[:0] = talk.talk_warnings
         talk.job = Job(
@@ -252,6 +257,7 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
             formats=options.formats,
             paper=options.paper,
             cache_dir=out_dir / ".cache" if write else None,
+            network_timeout=options.network_timeout,
             progress=_silent,  # a terminal callback does not cross processes; the serial path sets one
         )
     return talk

@@ -36,6 +36,18 @@ only_option = click.option(
 )
 
 
+allow_network_option = click.option(
+    "--allow-network", is_flag=True, help="Fetch images the talk names by web address (off by default)."
+)
+network_timeout_option = click.option(
+    "--network-timeout",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="With --allow-network: seconds to wait for each file.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handout-kit")
 def cli() -> None:
@@ -69,7 +81,11 @@ def cli() -> None:
     "--jobs", "-j", type=click.IntRange(min=1), help="Processes to render with (default: one per core)."
 )
 @click.option("--force", is_flag=True, help="Render everything, even what has not changed.")
-def build(sources, out_dir, only, formats, paper, strict, templates_dir, jobs, force) -> None:
+@allow_network_option
+@network_timeout_option
+def build(
+    sources, out_dir, only, formats, paper, strict, templates_dir, jobs, force, allow_network, network_timeout
+) -> None:
     """Build the handout, slides, cards and run-sheet as PDF and HTML into build/.
 
     SOURCES are talk files, project folders, or folders of projects (default: the current
@@ -90,6 +106,7 @@ def build(sources, out_dir, only, formats, paper, strict, templates_dir, jobs, f
         templates_dir=templates_dir,
         jobs=jobs,
         force=force,
+        network_timeout=network_timeout if allow_network else None,
     )
     reports = build_many(options, sources, progress=_progress)
     if len(reports) == 1:
@@ -150,12 +167,19 @@ def _indent(text: str) -> str:
     default="text",
     help="How to report.",
 )
-def check(source, paper, strict, templates_dir, output_format) -> None:
+@allow_network_option
+@network_timeout_option
+def check(source, paper, strict, templates_dir, output_format, allow_network, network_timeout) -> None:
     """Validate the talk and lay out every artefact, writing nothing."""
     from .build import BuildOptions, build
     from .errors import KitError
 
-    options = BuildOptions(source=source, paper=paper.lower() if paper else None, templates_dir=templates_dir)
+    options = BuildOptions(
+        source=source,
+        paper=paper.lower() if paper else None,
+        templates_dir=templates_dir,
+        network_timeout=network_timeout if allow_network else None,
+    )
     try:
         report = build(options, write=False)
     except KitError as error:
@@ -185,7 +209,9 @@ def check(source, paper, strict, templates_dir, output_format) -> None:
 @paper_option
 @templates_option
 @click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: a free one).")
-def serve(source, out_dir, only, paper, templates_dir, port) -> None:
+@allow_network_option
+@network_timeout_option
+def serve(source, out_dir, only, paper, templates_dir, port, allow_network, network_timeout) -> None:
     """Build, serve build/ on 127.0.0.1, and rebuild on every save; open pages reload."""
     from .build import BuildOptions
     from .serve import serve as run_server
@@ -196,6 +222,7 @@ def serve(source, out_dir, only, paper, templates_dir, port) -> None:
         only=only,
         paper=paper.lower() if paper else None,
         templates_dir=templates_dir,
+        network_timeout=network_timeout if allow_network else None,
     )
     run_server(options, port=port, echo=lambda line: click.echo(line, err=line.startswith(("error", "warn"))))
 

@@ -10,17 +10,21 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML, Document
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from . import network
 
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px; PDF measures in points.
 
 
 class ProjectFetcher(URLFetcher):
-    """Fetches only `data:` URLs and files under the given roots; records what it refused."""
+    """Fetches only `data:` URLs and files under the given roots, plus web addresses when a
+    network timeout is given (`--allow-network`); records what it refused."""
 
-    def __init__(self, roots: Sequence[Path]) -> None:
+    def __init__(self, roots: Sequence[Path], network_timeout: float | None = None) -> None:
         super().__init__(allowed_protocols={"file", "data"}, timeout=1)
         self.roots = [root.resolve() for root in roots]
+        self.network_timeout = network_timeout
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict | None = None):
@@ -34,7 +38,14 @@ class ProjectFetcher(URLFetcher):
             reason = "not found" if not path.exists() else "outside the talk's folder"
             self.refused.append(f"{path} ({reason})")
             raise ValueError(f"refused {url}: {reason}")
-        self.refused.append(f"{url} (network access is off)")
+        if self.network_timeout is not None and network.is_remote(url):
+            try:
+                data, kind = network.fetch(url, self.network_timeout)
+            except network.RemoteFileError as error:
+                self.refused.append(str(error))
+                raise ValueError(str(error)) from None
+            return URLFetcherResponse(url, data, {"Content-Type": kind})
+        self.refused.append(f"{url} (network access is off; --allow-network turns it on)")
         raise ValueError(f"refused {url}: network access is off")
 
 
@@ -199,9 +210,10 @@ def _bottom(box) -> float:
     return box.position_y + box.margin_height()
 
 
-def lay_out(html: str, base_dir: Path, roots: Sequence[Path]) -> Layout:
-    """Lay out `html` as paged media; files resolve against `base_dir`, only inside `roots`."""
-    fetcher = ProjectFetcher([base_dir, *roots])
+def lay_out(html: str, base_dir: Path, roots: Sequence[Path], network_timeout: float | None = None) -> Layout:
+    """Lay out `html` as paged media; files resolve against `base_dir`, only inside `roots`
+    (and the web, within `network_timeout` seconds, when that is given)."""
+    fetcher = ProjectFetcher([base_dir, *roots], network_timeout)
     diagnostics = Diagnostics()
     with captured_warnings(diagnostics.warnings):
         document = HTML(string=html, base_url=f"{base_dir.resolve().as_uri()}/", url_fetcher=fetcher).render(

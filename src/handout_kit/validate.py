@@ -11,12 +11,14 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .markdown import Text
+from .network import is_remote
 from .schema import Model, Talk
 from .source import PathKey, Source, format_path
 
 
-def validate(source: Source) -> Talk:
-    """The talk in `source` as a model; raise ContentError listing all problems."""
+def validate(source: Source, *, allow_network: bool = False) -> Talk:
+    """The talk in `source` as a model; raise ContentError listing all problems. Images from
+    the web are refused unless `allow_network`."""
     if not isinstance(source.data, dict):
         got = describe(source.data)
         raise ContentError(
@@ -29,7 +31,7 @@ def validate(source: Source) -> Talk:
         problems = [_problem(source, detail) for detail in error.errors()]
         raise ContentError(sorted(set(problems), key=_order)) from None
     _attach_places(talk, source, ())
-    problems = list(_missing_files(talk, source, base))
+    problems = list(_missing_files(talk, source, base, allow_network))
     if problems:
         raise ContentError(problems)
     talk._warnings = [
@@ -190,7 +192,7 @@ def _attach_value(value: Any, source: Source, path: PathKey) -> None:
             _attach_value(item, source, (*path, index))
 
 
-def _missing_files(talk: Talk, source: Source, base: Path) -> Iterator[Problem]:
+def _missing_files(talk: Talk, source: Source, base: Path, allow_network: bool) -> Iterator[Problem]:
     """Images and logos the talk names that are not there, or lie outside its folder."""
     root = base.resolve()
     for path, text in _texts(talk, ()):
@@ -202,6 +204,11 @@ def _missing_files(talk: Talk, source: Source, base: Path) -> Iterator[Problem]:
             what = f"address '{url}' is not allowed (use http:, https:, mailto: or a file beside the talk)"
             yield source.problem(path, what)
     for path, name in _named_files(talk, ()):
+        if is_remote(name):
+            if not allow_network:
+                what = f"'{name}': the build is offline; add --allow-network to fetch images from the web"
+                yield source.problem(path, what)
+            continue
         if "://" in name or name.startswith("data:"):
             what = f"'{name}': only files beside the talk are used (no web or data addresses)"
             yield source.problem(path, what)

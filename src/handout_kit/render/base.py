@@ -34,6 +34,7 @@ class Job:
     formats: frozenset[str] = frozenset({"html", "pdf"})
     paper: Paper | None = None
     cache_dir: Path | None = None
+    network_timeout: float | None = None  # None: offline (the default); else --allow-network
     progress: Callable[[str], None] = lambda message: None
 
     @property
@@ -68,9 +69,7 @@ class Job:
         logo = self.talk.theme.logo
         if logo is None:
             return None
-        kind = "image/svg+xml" if logo.lower().endswith(".svg") else "image/png"
-        encoded = base64.b64encode((self.content_dir / logo).read_bytes()).decode()
-        return f"data:{kind};base64,{encoded}"
+        return _data_uri(logo, self.content_dir, self.network_timeout)
 
 
 @dataclass
@@ -104,7 +103,7 @@ def lay_out_checked(job: Job, html: str, artefact: str, result: Result):
     `result`."""
     from ..pdf import lay_out  # WeasyPrint loads only when something is laid out
 
-    layout = lay_out(html, job.content_dir, job.templates.roots)
+    layout = lay_out(html, job.content_dir, job.templates.roots, job.network_timeout)
     layout.refuse(artefact)
     result.warnings.extend(layout.messages(artefact))
     return layout
@@ -113,24 +112,41 @@ def lay_out_checked(job: Job, html: str, artefact: str, result: Result):
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
-def embed_images(html: str, folder: Path) -> str:
-    """`html` with every image it takes from the talk's folder carried inside it as a data:
-    URI, so the HTML output shows its pictures wherever it is opened (validation has already
-    refused images that are missing or lie outside the folder)."""
-    root = folder.resolve()
+def embed_images(html: str, job: Job) -> str:
+    """`html` with every image it takes from the talk's folder (or, with --allow-network, the
+    web) carried inside it as a data: URI, so the HTML output shows its pictures wherever it
+    is opened, offline too. Validation has already refused what is missing or out of bounds."""
 
     def inline(match: re.Match) -> str:
-        address = unescape(match[2])
-        if ":" in address.split("/", 1)[0]:  # data:, or a scheme the page is not ours to fetch
-            return match[0]
-        path = (root / unquote(address)).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            return match[0]
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        encoded = base64.b64encode(path.read_bytes()).decode()
-        return f"{match[1]}data:{kind};base64,{encoded}{match[3]}"
+        uri = _data_uri(unescape(match[2]), job.content_dir, job.network_timeout)
+        return f"{match[1]}{uri}{match[3]}" if uri else match[0]
 
     return _IMG_SRC.sub(inline, html)
+
+
+def _data_uri(address: str, folder: Path, network_timeout: float | None) -> str | None:
+    """The file at `address` (relative to `folder`, or on the web when allowed) as a data: URI;
+    None for what is not ours to embed."""
+    from .. import network
+
+    if network.is_remote(address):
+        if network_timeout is None:
+            return None
+        try:
+            data, kind = network.fetch(address, network_timeout)
+        except network.RemoteFileError as error:
+            from ..errors import ResourceError
+
+            raise ResourceError(f"could not load {error}") from None
+    elif ":" in address.split("/", 1)[0]:  # data:, or a scheme that is not ours to fetch
+        return None
+    else:
+        root = folder.resolve()
+        path = (root / unquote(address)).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        data, kind = path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 
 def source_date() -> str | None:

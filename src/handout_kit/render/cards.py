@@ -83,7 +83,7 @@ class CardsRenderer:
             result.outputs.append(self._print_shop(job, context, cards, size, result))
             result.outputs.append(self._calibration(job, context, paper, result))
         if "html" in job.formats:
-            screen = embed_images(job.templates.render(SCREEN_TEMPLATE, **context), job.content_dir)
+            screen = embed_images(job.templates.render(SCREEN_TEMPLATE, **context), job)
             result.outputs.append(
                 Output("cards.html", screen.encode(), f"{len(cards)} cards, fronts and backs")
             )

@@ -58,7 +58,7 @@ class HandoutRenderer:
             self._check_fonts(job, layout, result)
             result.outputs.append(Output("handout.pdf", data, summary, time.perf_counter() - started))
         if "html" in job.formats:
-            html = embed_images(self._html(job, fit, medium="screen"), job.content_dir)
+            html = embed_images(self._html(job, fit, medium="screen"), job)
             result.outputs.append(Output("handout.html", html.encode(), "self-contained page"))
         result.warnings.extend(layout.messages(self.name))
         return result
@@ -77,7 +77,8 @@ class HandoutRenderer:
     def _fit(self, job: Job) -> tuple[Layout, Fit]:
         """Lay out at each step of the ladder until the handout fits the page budget."""
         for fit in FITS:
-            layout = lay_out(self._html(job, fit, "print"), job.content_dir, job.templates.roots)
+            html = self._html(job, fit, "print")
+            layout = lay_out(html, job.content_dir, job.templates.roots, job.network_timeout)
             if layout.page_count <= PAGE_BUDGET:
                 return layout, fit
             job.progress(f"handout: {layout.page_count} pages at {fit.describe()}; tightening")

@@ -76,7 +76,7 @@ class RunSheetRenderer:
             summary = f"{len(blocks)} blocks, {total} of {planned or '?'} minutes, {paper}"
             result.outputs.append(Output("run-sheet.pdf", data, summary, time.perf_counter() - started))
         if "html" in job.formats:
-            screen = embed_images(html, job.content_dir)
+            screen = embed_images(html, job)
             result.outputs.append(Output("run-sheet.html", screen.encode(), "the same, for a screen"))
         return result
 

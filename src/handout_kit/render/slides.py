@@ -88,7 +88,7 @@ class SlidesRenderer:
         outputs = []
         for name, with_notes in (("slides.html", False), (PRESENTER_FILE, True)):
             html = job.templates.render(DECK_TEMPLATE, **context, with_notes=with_notes, font_css=font_css)
-            html = embed_images(html, job.content_dir)
+            html = embed_images(html, job)
             if not with_notes:
                 result.warnings.extend(_leaked_notes(deck, html))
             kind = "presenter build, with notes" if with_notes else "audience build, no notes"
