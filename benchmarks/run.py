@@ -1,38 +1,93 @@
-"""Time handout-kit against bare WeasyPrint on the same HTML; print a table of medians.
+"""Time handout-kit, output by output, against bare WeasyPrint on the very same HTML.
 
-    python benchmarks/run.py [--runs N]
+    python benchmarks/run.py [--runs N] [--quick]
 
-Cold figures are whole processes (imports included), as a user runs them; warm figures are
-in one process after the imports, which is what a watcher or a batch build pays per talk.
+Talks: the default talk, and talks generated from it: a 120-slide deck (and 30, 60 to show
+growth), 300 cards (and 100), a handout pushed to the limit of its fitting ladder, and a
+catalogue of three talks built in one command.
+
+Cold figures are whole processes, as a user runs them (imports included); warm figures are
+in one process after the imports, as `serve` or a catalogue build pays them. "Bare
+WeasyPrint" lays out and writes, with the same options, exactly the HTML documents the kit
+wrote PDFs of (captured while the kit rendered), so the difference is the kit's own cost:
+loading and validating the talk, templating, the handout's fitting passes, checks, fonts
+and writing. Peak MiB adds up the resident memory of every process of the command
+(sampled every 20 ms), as one would for Marp and its Chromium.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 TALK = REPO / "content" / "talk.yaml"
 KIT = [sys.executable, "-m", "handout_kit"]
+ARTEFACTS = ("handout", "slides", "cards", "run-sheet")
+BARE_SCRIPT = """\
+import sys
+from pathlib import Path
+from weasyprint import HTML
+base = sys.argv[1]
+for name in sys.argv[2:]:
+    HTML(string=Path(name).read_text(encoding="utf-8"), base_url=base).write_pdf(pdf_tags=True)
+"""
 
 
-def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one child process."""
+# -- measuring ------------------------------------------------------------------------------
+
+
+def _tree_rss_mib(pid: int) -> float:
+    """Resident MiB of `pid` and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/statm") as statm:
+                total += int(statm.read().split()[1]) * page
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(child) for child in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return total / 2**20
+
+
+def run_process(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak MiB over all processes of one command."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak, done = 0.0, threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_mib(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, _ = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, peak
 
 
 def median_process(command: list[str], runs: int) -> tuple[float, float]:
@@ -49,155 +104,300 @@ def median_call(function: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
-    work = Path(tempfile.mkdtemp(prefix="handout-kit-bench-"))
-    try:
-        rows = measure(work, runs)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"\nhandout-kit benchmarks: default talk, median of {runs} runs, {os.cpu_count()} cores\n")
-    print(f"{'what':<58} {'seconds':>8} {'peak MiB':>9}")
-    for label, seconds, memory in rows:
-        mib = f"{memory:9.0f}" if memory else " " * 9
-        print(f"{label:<58} {seconds:8.3f} {mib}")
+# -- the talks ------------------------------------------------------------------------------
 
 
-def measure(work: Path, runs: int) -> list[tuple[str, float, float]]:
-    out = work / "build"
-    build = [*KIT, "build", str(TALK), "--out", str(out), "--only", "handout", "--force"]
-    run_process(build)  # warm the file cache and write the HTML the bare run reads
-    html_file = out / "handout.html"
-    bare_script = work / "bare.py"
-    bare_script.write_text(
-        "import sys\nfrom weasyprint import HTML\nHTML(filename=sys.argv[1]).write_pdf(sys.argv[2])\n"
-    )
-    rows: list[tuple[str, float, float]] = []
-    rows.append(("handout-kit --help (cold process)", *median_process([*KIT, "--help"], runs)))
-    kit_cold = median_process(build, runs)
-    rows.append(("handout-kit build --only handout (cold, PDF+HTML)", *kit_cold))
-    pdf_only = [*build, "--format", "pdf"]
-    kit_pdf = median_process(pdf_only, runs)
-    rows.append(("handout-kit build --only handout --format pdf (cold)", *kit_pdf))
-    bare = median_process([sys.executable, str(bare_script), str(html_file), str(work / "bare.pdf")], runs)
-    rows.append(("bare WeasyPrint, same HTML to PDF (cold)", *bare))
-    import_only = median_process([sys.executable, "-c", "import weasyprint"], runs)
-    rows.append(("  of which: python + import weasyprint", *import_only))
-    rows.append((f"  kit overhead over bare WeasyPrint (cold, PDF): {kit_pdf[0] / bare[0] - 1:+.0%}", 0, 0))
-    rows.extend(measure_warm(work, html_file, runs))
-    rows.extend(measure_full_builds(work, max(3, runs // 2)))
-    rows.extend(measure_decks(work, max(3, runs // 2)))
-    rows.extend(measure_cards(work, max(3, runs // 2)))
-    rows.extend(measure_serve(work))
-    return rows
-
-
-def large_talk(folder: Path, slides: int) -> Path:
-    """The default talk grown to about `slides` slides by repeating its groups of points."""
+def _load_default() -> dict:
     import yaml
 
-    talk = yaml.safe_load(TALK.read_text(encoding="utf-8"))
-    talk.pop("slides", None)
-    base_groups = talk["groups"]
-    groups: list[dict] = []
-    # title, outline, questions and closing are fixed; each group adds a section slide.
-    fixed = 3 + len(talk.get("questions", []))
-    while fixed + sum(1 + len(g["points"]) for g in groups) < slides:
-        source = base_groups[len(groups) % len(base_groups)]
-        points = [dict(point, id=f"{point['id']}-{len(groups)}") for point in source["points"]]
-        room = slides - fixed - sum(1 + len(g["points"]) for g in groups) - 1
-        groups.append(dict(source, points=points[: max(1, room)]))
-    talk["groups"] = groups
-    path = folder / f"talk-{slides}" / "content" / "talk.yaml"
-    path.parent.mkdir(parents=True)
+    return yaml.safe_load(TALK.read_text(encoding="utf-8"))
+
+
+def _write_talk(folder: Path, talk: dict) -> Path:
+    import yaml
+
+    path = folder / "content" / "talk.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(talk, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-def measure_decks(work: Path, runs: int) -> list[tuple[str, float, float]]:
-    rows = []
-    for count in (30, 60, 120):
-        talk = large_talk(work, count)
-        for fmt in ("pdf", "html"):
-            out = str(work / f"deck-{count}")
-            command = [*KIT, "build", str(talk), "--out", out, "--only", "slides", "--force"]
-            seconds, memory = median_process([*command, "--format", fmt], runs)
-            what = "deck PDF + notes PDF" if fmt == "pdf" else "deck HTML (audience + presenter)"
-            rows.append((f"{count}-slide {what} (cold)", seconds, memory))
-    return rows
+def default_talk(work: Path, name: str = "default") -> Path:
+    shutil.copytree(REPO / "content", work / name / "content")
+    return work / name / "content" / "talk.yaml"
 
 
-def measure_cards(work: Path, runs: int, count: int = 300) -> list[tuple[str, float, float]]:
-    """A deck of `count` statement cards on poker size, duplex: sheets, print file, calibration."""
-    import yaml
+def deck_talk(work: Path, slides: int) -> Path:
+    """The default talk grown to about `slides` slides by repeating its groups of points."""
+    talk = _load_default()
+    talk.pop("slides", None)
+    base_groups, groups = talk["groups"], []
+    fixed = 3 + len(talk.get("questions", []))  # title, outline, questions, closing
+    while fixed + sum(1 + len(g["points"]) for g in groups) < slides:
+        source = base_groups[len(groups) % len(base_groups)]
+        copy = len(groups) // len(base_groups)  # the first copy keeps its ids: exercises name them
+        points = [dict(point, id=f"{point['id']}-{copy}") if copy else point for point in source["points"]]
+        room = slides - fixed - sum(1 + len(g["points"]) for g in groups) - 1
+        groups.append(dict(source, points=points[: max(1, room)]))
+    talk["groups"] = groups
+    return _write_talk(work / f"deck-{slides}", talk)
 
-    talk = yaml.safe_load(TALK.read_text(encoding="utf-8"))
+
+def cards_talk(work: Path, count: int) -> Path:
+    """A deck of `count` statement cards on poker size, printed duplex."""
+    talk = _load_default()
     talk["exercises"], talk["slides"] = [], []
     talk["session"] = {"participants": 24}
     statements = [f"Statement {n}: what we notice when a group organizes itself." for n in range(count)]
     talk["card_decks"] = [{"id": "many", "title": "Many cards", "statements": statements}]
     talk["cards"] = {"size": "poker", "duplex": True}
-    path = work / "cards" / "content" / "talk.yaml"
-    path.parent.mkdir(parents=True)
-    path.write_text(yaml.safe_dump(talk, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    command = [
-        *KIT,
-        "build",
-        str(path),
-        "--out",
-        str(work / "cards-out"),
-        "--only",
-        "cards",
-        "--format",
-        "pdf",
-        "--force",
-    ]
-    seconds, memory = median_process(command, runs)
-    from pypdf import PdfReader
-
-    pages = len(PdfReader(work / "cards-out" / "cards.pdf").pages)
-    return [
-        (f"{count} poker cards, duplex: cards.pdf ({pages} pages) + print + calibration", seconds, memory)
-    ]
+    return _write_talk(work / f"cards-{count}", talk)
 
 
-def measure_full_builds(work: Path, runs: int) -> list[tuple[str, float, float]]:
-    """The whole default talk: serial, in parallel, and rebuilt with nothing or one line changed."""
-    import shutil as sh
+def fit_limit_talk(work: Path) -> Path:
+    """The default talk with as many extra quotes as still fit two pages: the handout then
+    needs the last steps of its fitting ladder. Found by bisection, in process."""
+    from handout_kit.build import BuildOptions, build
+    from handout_kit.errors import LayoutError
 
-    project = work / "full"
-    sh.copytree(REPO / "content", project / "content")
-    build = [*KIT, "build", str(project), "--force"]
-    serial = median_process([*build, "--jobs", "1"], runs)
-    parallel = median_process(build, runs)
-    rows = [
-        ("full build, 12 outputs, one process (cold)", *serial),
-        (f"full build, {os.cpu_count()} processes (cold)", *parallel),
-        (f"  parallel / serial: {parallel[0] / serial[0]:.0%}", 0, 0),
-    ]
-    run_process([*KIT, "build", str(project)])
-    rows.append(("no-change rebuild (cold process)", *median_process([*KIT, "build", str(project)], runs)))
-    talk = project / "content" / "talk.yaml"
-    original = talk.read_text(encoding="utf-8")
-    times = []
-    for edit in range(runs):
-        talk.write_text(original.replace("Orlando", f"Orlando {edit}"), encoding="utf-8")
-        times.append(run_process([*KIT, "build", str(project)]))
-    rows.append(("one-edit rebuild, all artefacts (cold process)", statistics.median(t[0] for t in times), 0))
+    base = _load_default()
+    quotes = [q for g in base["groups"] for p in g["points"] for q in p.get("quotes", [])] or ["A quote."]
+
+    def talk_with(extra: int) -> dict:
+        talk = _load_default()
+        points = [p for g in talk["groups"] for p in g["points"]]
+        for n in range(extra):
+            point = points[n % len(points)]
+            point.setdefault("quotes", []).append(quotes[n % len(quotes)])
+        return talk
+
+    def summary(extra: int) -> str | None:
+        path = _write_talk(work / "fit-probe", talk_with(extra))
+        options = BuildOptions(source=path, only=("handout",), formats=frozenset({"pdf"}), force=True)
+        try:
+            report = build(options, write=False)
+        except LayoutError:
+            return None
+        return report.outputs[0].summary
+
+    low, high = 0, 8
+    while summary(high) is not None:
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if summary(middle) is not None else (low, middle)
+    shutil.rmtree(work / "fit-probe")
+    return _write_talk(work / "fit-limit", talk_with(low))
+
+
+# -- what the kit lays out ------------------------------------------------------------------
+
+
+@dataclass
+class Captured:
+    """The HTML documents one artefact wrote PDFs of, saved for the bare runs."""
+
+    base_url: str
+    files: list[Path]
+
+
+def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
+    """Render `artefact` in process, saving every HTML it wrote a PDF of; also the outputs'
+    summaries."""
+    import handout_kit.pdf as pdf
+    import handout_kit.render.handout as handout_module
+    from handout_kit.build import BuildOptions, build
+
+    original_lay_out, original_write = pdf.lay_out, pdf.Layout.write_pdf
+    written: list[str] = []
+
+    def recording_lay_out(html, *args, **kwargs):
+        layout = original_lay_out(html, *args, **kwargs)
+        layout.bench_html = html
+        return layout
+
+    def recording_write(self):
+        written.append(self.bench_html)
+        return original_write(self)
+
+    pdf.lay_out = handout_module.lay_out = recording_lay_out
+    pdf.Layout.write_pdf = recording_write
+    options = BuildOptions(source=talk, only=(artefact,), formats=frozenset({"pdf"}), force=True)
+    try:
+        report = build(options, write=False)
+    finally:
+        pdf.lay_out = handout_module.lay_out = original_lay_out
+        pdf.Layout.write_pdf = original_write
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for index, html in enumerate(written):
+        path = folder / f"{artefact}-{index}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    summaries = "; ".join(f"{o.name}: {o.summary}" for o in report.outputs)
+    return Captured(f"{talk.parent.as_uri()}/", files), summaries
+
+
+def warm_pair(talk: Path, artefact: str, captured: Captured, runs: int) -> tuple[float, float]:
+    """Median seconds, in this process, of the kit's check of `artefact` (load, validate,
+    render, lay out, PDF, all in memory) and of bare WeasyPrint on the captured HTML."""
+    from weasyprint import HTML
+
+    from handout_kit.build import BuildOptions, build
+
+    options = BuildOptions(source=talk, only=(artefact,), formats=frozenset({"pdf"}), force=True)
+    texts = [path.read_text(encoding="utf-8") for path in captured.files]
+
+    def bare() -> None:
+        for text in texts:
+            HTML(string=text, base_url=captured.base_url).write_pdf(pdf_tags=True)
+
+    kit_times, bare_times = [], []
+    for _ in range(runs):
+        kit_times.append(median_call(lambda: build(options, write=False), 1))
+        bare_times.append(median_call(bare, 1))
+    return statistics.median(kit_times), statistics.median(bare_times)
+
+
+# -- the table ------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    what: str
+    kit: float | None = None
+    bare: float | None = None
+    mib: float | None = None
+    note: str = ""
+
+    def cells(self) -> list[str]:
+        overhead = f"{self.kit / self.bare - 1:+.0%}" if self.kit and self.bare else ""
+        return [
+            self.what,
+            f"{self.kit:.2f}" if self.kit is not None else "",
+            f"{self.bare:.2f}" if self.bare is not None else "",
+            overhead,
+            f"{self.mib:.0f}" if self.mib else "",
+            self.note,
+        ]
+
+
+def print_table(title: str, header: list[str], rows: list[Row]) -> None:
+    cells = [header, *(row.cells() for row in rows)]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    print(f"\n{title}\n")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for line in cells[1:]:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) + " |", flush=True)
+
+
+# -- the measurements -----------------------------------------------------------------------
+
+
+def per_output(work: Path, talks: list[tuple[str, Path, tuple[str, ...]]], runs: int) -> list[Row]:
+    """Each artefact of each talk, cold and warm, against bare WeasyPrint on the same HTML.
+    Kit and bare runs take turns, so a busy moment of the machine falls on both."""
+    bare_script = work / "bare.py"
+    bare_script.write_text(BARE_SCRIPT)
+    rows = []
+    for label, talk, artefacts in talks:
+        for artefact in artefacts:
+            captured, summary = capture(talk, artefact, work / "html" / label)
+            out = work / "out" / label
+            kit = [
+                *KIT,
+                "build",
+                str(talk),
+                "--out",
+                str(out),
+                "--only",
+                artefact,
+                "--format",
+                "pdf",
+                "--force",
+            ]
+            bare = [sys.executable, str(bare_script), captured.base_url, *map(str, captured.files)]
+            cold = [(run_process(kit), run_process(bare)) for _ in range(runs)]
+            warm_kit, warm_bare = warm_pair(talk, artefact, captured, runs)
+            name = f"{label}: {artefact}"
+            cold_kit = statistics.median(k[0] for k, _ in cold)
+            cold_bare = statistics.median(b[0] for _, b in cold)
+            rows.append(Row(f"{name} (cold)", cold_kit, cold_bare, max(k[1] for k, _ in cold), summary))
+            rows.append(Row(f"{name} (warm)", warm_kit, warm_bare))
     return rows
 
 
-def measure_serve(work: Path, edits: int = 7) -> list[tuple[str, float, float]]:
-    """Median time from saving the talk to `serve` having rebuilt the handout."""
-    import json
-    import shutil as sh
-    import signal
-    import urllib.request
+def builds(work: Path, runs: int) -> list[Row]:
+    """The whole default talk: serial, parallel, no change, one edit; and a catalogue."""
+    talk = default_talk(work, "full")
+    project = talk.parents[1]
+    build = [*KIT, "build", str(project)]
+    serial = median_process([*build, "--force", "--jobs", "1"], runs)
+    parallel = median_process([*build, "--force"], runs)
+    rows = [
+        Row("default talk, 12 outputs, --jobs 1 (cold)", serial[0], None, serial[1]),
+        Row(
+            f"default talk, 12 outputs, {os.cpu_count()} processes (cold)",
+            parallel[0],
+            None,
+            parallel[1],
+            f"{parallel[0] / serial[0]:.0%} of --jobs 1",
+        ),
+    ]
+    run_process(build)
+    unchanged = median_process(build, runs)
+    rows.append(Row("no-change rebuild (cold process)", unchanged[0], None, unchanged[1]))
+    original = talk.read_text(encoding="utf-8")
+    edits = []
+    for edit in range(runs):
+        talk.write_text(original.replace("Orlando", f"Orlando {edit}"), encoding="utf-8")
+        edits.append(run_process(build))
+    rows.append(
+        Row(
+            "one-edit rebuild (cold process)",
+            statistics.median(e[0] for e in edits),
+            None,
+            max(e[1] for e in edits),
+        )
+    )
+    catalogue = work / "catalogue"
+    for name, source in (
+        ("talk-a", REPO / "content"),
+        ("talk-b", REPO / "examples" / "retrospective-workshop" / "content"),
+    ):
+        shutil.copytree(source, catalogue / name / "content")
+    shutil.copytree(cards_talk(work, 100).parent, catalogue / "cards-100" / "content")
+    together = median_process([*KIT, "build", str(catalogue), "--force"], max(2, runs // 2))
+    apart = [
+        median_process([*KIT, "build", str(catalogue / name), "--force"], max(2, runs // 2))
+        for name in ("talk-a", "talk-b", "cards-100")
+    ]
+    apart_seconds = sum(a[0] for a in apart)
+    rows.append(
+        Row(
+            "catalogue of 3 talks, one command (cold)",
+            together[0],
+            None,
+            together[1],
+            f"{together[0] / apart_seconds:.0%} of 3 separate commands ({apart_seconds:.2f} s)",
+        )
+    )
+    return rows
 
-    project = work / "serve"
-    sh.copytree(REPO / "content", project / "content")
+
+def start_up(runs: int) -> list[Row]:
+    seconds, mib = median_process([*KIT, "--help"], runs)
+    imported = median_process([sys.executable, "-c", "import weasyprint"], runs)
+    return [
+        Row("handout-kit --help (cold)", seconds, None, mib),
+        Row("python -c 'import weasyprint' (the floor of any PDF)", imported[0], None, imported[1]),
+    ]
+
+
+def serve(work: Path, edits: int) -> list[Row]:
+    """Median time from saving the talk to `serve` having rebuilt the handout."""
+    project = default_talk(work, "serve").parents[1]
     process = subprocess.Popen(
         [*KIT, "serve", str(project), "--only", "handout"],
         stdout=subprocess.PIPE,
@@ -224,28 +424,38 @@ def measure_serve(work: Path, edits: int = 7) -> list[tuple[str, float, float]]:
         times.append(time.perf_counter() - started)
     process.send_signal(signal.SIGINT)
     process.wait(timeout=15)
-    return [(f"serve: saved edit to rebuilt handout (median of {edits})", statistics.median(times), 0)]
+    return [Row(f"serve: save to rebuilt handout (median of {edits})", statistics.median(times))]
 
 
-def measure_warm(work: Path, html_file: Path, runs: int) -> list[tuple[str, float, float]]:
-    from weasyprint import HTML
-
-    from handout_kit.build import BuildOptions, build, load_talk
-
-    options = BuildOptions(
-        source=TALK, out_dir=work / "warm", only=("handout",), formats=frozenset({"pdf"}), force=True
-    )
-    build(options)  # first call pays imports and font loading
-    html = html_file.read_text()
-    kit = median_call(lambda: build(options), runs)
-    load = median_call(lambda: load_talk(TALK), runs)
-    bare = median_call(lambda: HTML(string=html, base_url=str(REPO)).write_pdf(), runs)
-    return [
-        ("handout-kit build, in process (warm, PDF)", kit, 0),
-        ("  of which: load + validate the talk", load, 0),
-        ("bare WeasyPrint, same HTML, in process (warm)", bare, 0),
-        (f"  kit overhead over bare WeasyPrint (warm): {kit / bare - 1:+.0%}", 0, 0),
-    ]
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per cold figure (median)")
+    parser.add_argument("--quick", action="store_true", help="the default talk only")
+    arguments = parser.parse_args()
+    runs = arguments.runs
+    work = Path(tempfile.mkdtemp(prefix="handout-kit-bench-"))
+    header = ["what", "kit s", "bare WeasyPrint s", "overhead", "peak MiB", "outputs"]
+    today = time.strftime("%Y-%m-%d")
+    print(f"handout-kit benchmarks: median of {runs} cold runs, {os.cpu_count()} cores, {today}")
+    try:
+        print_table("Start-up", header, start_up(runs))
+        talks = [("default", default_talk(work), ARTEFACTS)]
+        if not arguments.quick:
+            talks += [
+                ("fit-limit", fit_limit_talk(work), ("handout",)),
+                ("30 slides", deck_talk(work, 30), ("slides",)),
+                ("60 slides", deck_talk(work, 60), ("slides",)),
+                ("120 slides", deck_talk(work, 120), ("slides",)),
+                ("100 cards", cards_talk(work, 100), ("cards",)),
+                ("300 cards", cards_talk(work, 300), ("cards",)),
+            ]
+        print_table(
+            "Each output, against bare WeasyPrint on the same HTML", header, per_output(work, talks, runs)
+        )
+        print_table("Builds", header, builds(work, runs))
+        print_table("Live preview", header, serve(work, 7))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -91,6 +91,8 @@ def test_pathological_markdown(make_talk) -> None:
 
 
 def test_rtl_cjk_and_emoji_text(make_talk) -> None:
+    from handout_kit.fonts import uncovered
+
     text = "مجموعات العمل الذاتية 自组织工作小组 🤝🌱"
     project = make_talk(MINIMAL_TALK.replace("Keep going.", text))
     result = run_cli("build", project, "--only", "handout")
@@ -98,6 +100,26 @@ def test_rtl_cjk_and_emoji_text(make_talk) -> None:
     assert "自组织" in (project / "build" / "handout.html").read_text()
     assert read_pdf(project / "build" / "handout.pdf").pages  # laid out, whatever the fonts hold
     assert "Start small." in pdf_text(read_pdf(project / "build" / "handout.pdf"))
+    missing = uncovered(text)  # what this machine's fonts lack decides what must be reported
+    for character in missing:
+        assert f"{character} (U+{ord(character):04X})" in result.output or len(missing) > 4
+    if missing:
+        assert "talk.yaml:10: groups[0].points[1].text: no installed font has" in result.output
+        assert f"{missing[0]} (U+{ord(missing[0]):04X})" in result.output
+        assert f"handout: {len(missing)} character(s) printed as empty boxes" in result.output
+
+
+def test_characters_no_font_has_are_placed_and_fail_strict(make_talk) -> None:
+    unassigned = "\u0378\u0379"  # no font can have these: Unicode assigns them nothing
+    project = make_talk(MINIMAL_TALK.replace("Keep going.", f"Keep going {unassigned}."))
+    result = run_cli("build", project, "--only", "handout", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    assert (
+        "talk.yaml:10: groups[0].points[1].text: no installed font has \u0378 (U+0378), \u0379 (U+0379)"
+        in (result.output)
+    )
+    assert "handout: 2 character(s) printed as empty boxes" in result.output
+    assert_clean_failure(run_cli("build", project, "--strict"), "--strict", "no installed font has")
 
 
 def test_remote_addresses_are_refused_offline(make_talk) -> None:

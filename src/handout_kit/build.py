@@ -242,12 +242,17 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
     if talk.todo:
         from . import network
         from .cards import category_colors
-
-        network.forget()
+        from .fonts import missing_glyph_warnings
         from .themes import contrast_warnings
 
+        network.forget()
+
         model = load_talk(content_file, allow_network=options.network_timeout is not None)
-        talk.talk_warnings = [*model.warnings, *contrast_warnings(model.theme.colors, category_colors(model))]
+        talk.talk_warnings = [
+            *model.warnings,
+            *contrast_warnings(model.theme.colors, category_colors(model)),
+            *missing_glyph_warnings(model),
+        ]
         talk.report.warnings[:0] = talk.talk_warnings
         talk.job = Job(
             talk=model,

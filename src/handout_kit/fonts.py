@@ -9,9 +9,11 @@ import io
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 # CSS weight -> fontconfig weight (fontconfig's own scale).
 FC_WEIGHTS = {300: 50, 400: 80, 500: 100, 600: 180, 700: 200, 800: 205, 900: 210}
@@ -114,3 +116,71 @@ def embedded_font_css(faces: list[Face], text: str, cache_dir: Path | None = Non
             f'src: url("data:font/woff2;base64,{data}") format("woff2"); }}'
         )
     return "\n".join(rules), missing
+
+
+@cache
+def installed_coverage() -> frozenset[range] | None:
+    """Every code point some installed font has, as ranges; None when fontconfig is missing."""
+    if shutil.which("fc-list") is None:
+        return None
+    command = ["fc-list", "--format=%{charset}\n"]
+    listing = subprocess.run(command, capture_output=True, text=True, check=False)
+    ranges = set()
+    for part in listing.stdout.split():
+        first, _, last = part.partition("-")
+        try:
+            ranges.add(range(int(first, 16), int(last or first, 16) + 1))
+        except ValueError:
+            continue
+    return frozenset(ranges)
+
+
+def uncovered(characters: Iterable[str]) -> list[str]:
+    """The characters no installed font can draw (they would print as empty boxes), in order."""
+    coverage = installed_coverage()
+    if coverage is None:
+        return []
+    return [
+        ch
+        for ch in dict.fromkeys(characters)
+        if not ch.isspace() and not any(ord(ch) in block for block in coverage)
+    ]
+
+
+def missing_glyph_warnings(talk: Any, limit: int = 5) -> list[str]:
+    """One warning per place in the talk whose text holds characters no installed font has."""
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for model, field, text in _placed_texts(talk, None, None):
+        unusual = [ch for ch in dict.fromkeys(text) if ord(ch) > 0x7E and ch not in seen]
+        missing = uncovered(unusual) if unusual else []
+        if not missing:
+            continue
+        seen.update(missing)
+        shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:4])
+        more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
+        what = (
+            f"no installed font has {shown}{more}: they would print as empty boxes; install a font "
+            "that covers them (on Debian: fonts-noto-core, fonts-noto-cjk or fonts-noto-color-emoji)"
+        )
+        warnings.append(str(model.problem(what, field)) if model is not None else what)
+    if len(warnings) > limit:
+        warnings[limit:] = [f"... and {len(warnings) - limit} more places with characters no font has"]
+    return warnings
+
+
+def _placed_texts(value: Any, model: Any, field: str | None) -> Iterator[tuple[Any, str | None, str]]:
+    """Every piece of text in the talk, with the model and field it sits in."""
+    from .markdown import Text
+    from .schema import Model
+
+    if isinstance(value, Text):
+        yield model, field, value.plain
+    elif isinstance(value, str):
+        yield model, field, value
+    elif isinstance(value, Model):
+        for name in type(value).model_fields:
+            yield from _placed_texts(getattr(value, name), value, name)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _placed_texts(item, model, field)

@@ -8,8 +8,6 @@ is waited for once, not once per layout pass.
 from __future__ import annotations
 
 import time
-import urllib.error
-import urllib.request
 
 DEFAULT_TIMEOUT = 5.0  # seconds, for the whole of one file
 MAX_BYTES = 20 * 1024 * 1024
@@ -47,6 +45,9 @@ def fetch(address: str, timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes, str]:
 
 
 def _download(address: str, timeout: float) -> tuple[bytes, str]:
+    import urllib.error
+    import urllib.request  # only a build that fetches pays for importing these
+
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(address, headers={"User-Agent": "handout-kit"})
     try:

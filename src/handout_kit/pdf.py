@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import network
 
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px; PDF measures in points.
+_NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)"')
 
 
 class ProjectFetcher(URLFetcher):
@@ -111,8 +113,20 @@ class Layout:
         return data
 
     def messages(self, artefact: str) -> list[str]:
-        """WeasyPrint's warnings, named for the artefact they came from."""
-        return [f"{artefact}: WeasyPrint: {warning}" for warning in self.diagnostics.warnings]
+        """WeasyPrint's warnings, named for the artefact they came from; its one line per
+        character no font has becomes one line for them all."""
+        missing: dict[str, None] = {}
+        messages = []
+        for warning in self.diagnostics.warnings:
+            if match := _NOTDEF.search(warning):
+                missing.update(dict.fromkeys(match[1]))
+            else:
+                messages.append(f"{artefact}: WeasyPrint: {warning}")
+        if missing:
+            shown = " ".join(list(missing)[:12]) + (" ..." if len(missing) > 12 else "")
+            what = f"{len(missing)} character(s) printed as empty boxes, no font has them"
+            messages.append(f"{artefact}: {what}: {shown}")
+        return messages
 
     def write_pdf(self) -> bytes:
         with captured_warnings(self.diagnostics.warnings):
