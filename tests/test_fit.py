@@ -46,3 +46,21 @@ def test_a_short_talk_fills_one_page_and_says_so(make_talk) -> None:
     result = run_cli("build", make_talk(), "--only", "handout", "--strict")
     assert result.exit_code == 0, result.output
     assert re.search(r"handout\.pdf\s+\(1 page of 2, Letter .* page 1 \d+% full", result.output)
+
+
+def test_the_next_build_starts_where_the_last_one_fitted_and_finds_the_same(make_talk) -> None:
+    project = make_talk(long_talk(18))
+    first = run_cli("build", project, "--only", "handout", "--format", "pdf")
+    assert first.exit_code == 0 and first.output.count("tightening") >= 2, first.output
+    setting = re.search(r"handout\.pdf .*?(\d[\d.]* pt type, spacing \d+%)", first.output)[1]
+    pdf = (project / "build" / "handout.pdf").read_bytes()
+    again = run_cli("build", project, "--only", "handout", "--format", "pdf", "--force")
+    assert "tightening" not in again.output  # no pass spent on settings known to overflow
+    assert setting in again.output and (project / "build" / "handout.pdf").read_bytes() == pdf
+    (project / "content" / "talk.yaml").write_text(long_talk(4))  # now it fits loosely again
+    shorter = run_cli("build", project, "--only", "handout", "--format", "pdf")
+    assert "10 pt type, spacing 100%" in shorter.output, shorter.output
+    (project / "content" / "talk.yaml").write_text(long_talk(18))
+    (project / "build" / ".cache" / "manifest.json").write_text('{"kit": "x"}')  # no hint at all
+    assert run_cli("build", project, "--only", "handout", "--format", "pdf").exit_code == 0
+    assert (project / "build" / "handout.pdf").read_bytes() == pdf

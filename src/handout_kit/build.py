@@ -263,6 +263,7 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
             paper=options.paper,
             cache_dir=out_dir / ".cache" if write else None,
             network_timeout=options.network_timeout,
+            memo=talk.manifest.memos() if talk.manifest else {},
             progress=_silent,  # a terminal callback does not cross processes; the serial path sets one
         )
     return talk
@@ -374,7 +375,7 @@ def _finish(talk: TalkBuild) -> None:
             report.written.append(WrittenOutput(target, output))
         for name, result in talk.results.items():
             outputs = {output.name: output.data for output in result.outputs}
-            talk.manifest.record(name, talk.keys[name], outputs, result.warnings)
+            talk.manifest.record(name, talk.keys[name], outputs, result.warnings, result.memo)
         if talk.todo:
             talk.manifest.talk_warnings = talk.talk_warnings
             talk.manifest.save()

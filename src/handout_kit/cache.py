@@ -99,9 +99,16 @@ class Manifest:
                 return None
         return entry
 
-    def record(self, name: str, key: str, outputs: dict[str, bytes], warnings: list[str]) -> None:
+    def record(
+        self, name: str, key: str, outputs: dict[str, bytes], warnings: list[str], memo: dict[str, Any]
+    ) -> None:
         hashes = {filename: hashlib.sha256(data).hexdigest() for filename, data in outputs.items()}
-        self.entries[name] = {"key": key, "outputs": hashes, "warnings": list(warnings)}
+        self.entries[name] = {"key": key, "outputs": hashes, "warnings": list(warnings), "memo": memo}
+
+    def memos(self) -> dict[str, dict]:
+        """What each artefact's last build noted for the next one (a hint, never an output)."""
+        found = {name: entry.get("memo") for name, entry in self.entries.items() if isinstance(entry, dict)}
+        return {name: memo for name, memo in found.items() if isinstance(memo, dict)}
 
     def save(self) -> None:
         data = {"kit": __version__, "artefacts": self.entries, "talk_warnings": self.talk_warnings}

@@ -35,6 +35,7 @@ class Job:
     paper: Paper | None = None
     cache_dir: Path | None = None
     network_timeout: float | None = None  # None: offline (the default); else --allow-network
+    memo: dict[str, dict] = field(default_factory=dict)  # per artefact: what its last build noted
     progress: Callable[[str], None] = lambda message: None
 
     @property
@@ -88,6 +89,7 @@ class Result:
 
     outputs: list[Output] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    memo: dict[str, Any] = field(default_factory=dict)  # a hint for the next build (kept in the cache)
 
 
 class Renderer(Protocol):

@@ -57,6 +57,7 @@ class HandoutRenderer:
             data = layout.pdf(self.name)
             self._check_fonts(job, layout, result)
             result.outputs.append(Output("handout.pdf", data, summary, time.perf_counter() - started))
+        result.memo["fit_step"] = FITS.index(fit)
         if "html" in job.formats:
             html = embed_images(self._html(job, fit, medium="screen"), job)
             result.outputs.append(Output("handout.html", html.encode(), "self-contained page"))
@@ -75,14 +76,36 @@ class HandoutRenderer:
         return job.templates.render(TEMPLATE, **context)
 
     def _fit(self, job: Job) -> tuple[Layout, Fit]:
-        """Lay out at each step of the ladder until the handout fits the page budget."""
-        for fit in FITS:
-            html = self._html(job, fit, "print")
-            layout = lay_out(html, job.content_dir, job.templates.roots, job.network_timeout)
+        """The loosest step of the ladder at which the handout fits its page budget.
+
+        The search starts at the step that fitted last time (a talk changes little between
+        builds) and moves up or down from there, so a handout near its limit costs two layouts
+        a build, not one per step. A tighter step never takes more pages than a looser one, so
+        where the search starts does not change what it finds."""
+        step = self._hint(job)
+        layout = self._lay_out_at(job, step)
+        if layout.page_count <= PAGE_BUDGET:
+            while step > 0:  # a looser step may fit too
+                looser = self._lay_out_at(job, step - 1)
+                if looser.page_count > PAGE_BUDGET:
+                    break
+                step, layout = step - 1, looser
+            return layout, FITS[step]
+        while step + 1 < len(FITS):
+            job.progress(f"handout: {layout.page_count} pages at {FITS[step].describe()}; tightening")
+            step += 1
+            layout = self._lay_out_at(job, step)
             if layout.page_count <= PAGE_BUDGET:
-                return layout, fit
-            job.progress(f"handout: {layout.page_count} pages at {fit.describe()}; tightening")
+                return layout, FITS[step]
         raise LayoutError(self._overflow_message(layout))
+
+    def _hint(self, job: Job) -> int:
+        step = job.memo.get(self.name, {}).get("fit_step", 0)
+        return step if isinstance(step, int) and 0 <= step < len(FITS) else 0
+
+    def _lay_out_at(self, job: Job, step: int) -> Layout:
+        html = self._html(job, FITS[step], "print")
+        return lay_out(html, job.content_dir, job.templates.roots, job.network_timeout)
 
     def _overflow_message(self, layout: Layout) -> str:
         over = layout.page_count - 1 - PAGE_BUDGET + layout.fill(layout.page_count - 1)
