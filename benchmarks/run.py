@@ -155,37 +155,40 @@ def cards_talk(work: Path, count: int) -> Path:
 
 
 def fit_limit_talk(work: Path) -> Path:
-    """The default talk with as many extra quotes as still fit two pages: the handout then
+    """The default talk with as many extra list items as still fit two pages: the handout then
     needs the last steps of its fitting ladder. Found by bisection, in process."""
     from handout_kit.build import BuildOptions, build
     from handout_kit.errors import LayoutError
 
-    base = _load_default()
-    quotes = [q for g in base["groups"] for p in g["points"] for q in p.get("quotes", [])] or ["A quote."]
+    sentences = [
+        "Notice who you are drawn to, and who is drawn to you.",
+        "Say what you need from the group, out loud and early.",
+        "Leave room for the work to find its own shape.",
+    ]
 
     def talk_with(extra: int) -> dict:
         talk = _load_default()
         points = [p for g in talk["groups"] for p in g["points"]]
         for n in range(extra):
             point = points[n % len(points)]
-            point.setdefault("quotes", []).append(quotes[n % len(quotes)])
+            point.setdefault("items", []).append(sentences[n % len(sentences)])
         return talk
 
-    def summary(extra: int) -> str | None:
+    def fits(extra: int) -> bool:
         path = _write_talk(work / "fit-probe", talk_with(extra))
         options = BuildOptions(source=path, only=("handout",), formats=frozenset({"pdf"}), force=True)
         try:
-            report = build(options, write=False)
+            build(options, write=False)
         except LayoutError:
-            return None
-        return report.outputs[0].summary
+            return False
+        return True
 
     low, high = 0, 8
-    while summary(high) is not None:
+    while fits(high):
         low, high = high, high * 2
     while high - low > 1:
         middle = (low + high) // 2
-        low, high = (middle, high) if summary(middle) is not None else (low, middle)
+        low, high = (middle, high) if fits(middle) else (low, middle)
     shutil.rmtree(work / "fit-probe")
     return _write_talk(work / "fit-limit", talk_with(low))
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, suggestion
 from .schema import CardDeck, Exercise, Talk
 
 # Category colours in order of first use, after the theme's accent and highlight.
@@ -93,9 +93,10 @@ def _serves_label(talk: Talk, serves: str | None, owner: Exercise | CardDeck, pr
     for number, question in enumerate(talk.questions, start=1):
         if serves == question.id:
             return f"Question {number}"
-    known = [str(n) for n in range(1, len(talk.points) + 1)]
-    known += [p.id for p in talk.points if p.id] + [q.id for q in talk.questions if q.id]
-    what = f"'{serves}' is no point number or id, nor a question id ({', '.join(known)})"
+    ids = [p.id for p in talk.points if p.id] + [q.id for q in talk.questions if q.id]
+    numbers = f"a point number (1 to {len(talk.points)})" if talk.points else "a point number"
+    hint = suggestion(serves, ids, f"use {numbers} or one of the ids:") or f"use {numbers}"
+    what = f"'{serves}' is no point number or id, nor a question id; {hint}"
     problems.append(owner.problem(what, "serves"))
     return None
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, suggestion
 from .markdown import Text
 from .schema import Exercise, Item, Model, Point, Question, SlideSpec, Talk
 
@@ -200,11 +200,8 @@ def _override(slide: Slide, spec: SlideSpec) -> Slide:
 
 
 def _unknown(name: str, known: list[str], what: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; slide ids are: {', '.join(known)}"
-    return f"'{name}': {what}{hint}"
+    hint = suggestion(name, known, "slide ids are:")
+    return f"'{name}': {what}; {hint}" if hint else f"'{name}': {what}"
 
 
 # -- text helpers ------------------------------------------------------------------------

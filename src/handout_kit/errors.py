@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import click
@@ -26,6 +26,18 @@ class Problem:
                 place += f":{self.column}"
         where = f" {self.where}:" if self.where else ""
         return f"{place}:{where} {self.what}"
+
+
+def suggestion(name: str, known: Sequence[str], listing: str, shown: int = 12) -> str:
+    """ "did you mean 'x'?" for a near miss, else `listing` followed by what is known (at most
+    `shown` of them, so a long list does not bury the message)."""
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    more = f", and {len(known) - shown} more" if len(known) > shown else ""
+    return f"{listing} {', '.join(known[:shown])}{more}" if known else ""
 
 
 class KitError(click.ClickException):

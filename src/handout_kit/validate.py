@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, suggestion
 from .markdown import Text
 from .network import is_remote
 from .schema import Model, Talk
@@ -85,13 +84,8 @@ def _is_union_tag(part: Any) -> bool:
 def _unknown_key(path: PathKey, source: Source) -> str:
     key = str(path[-1])
     allowed = _allowed_keys(path[:-1], source)
-    message = f"unknown key '{key}'"
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    if close:
-        return f"{message}; did you mean '{close[0]}'?"
-    if allowed:
-        return f"{message}; expected one of: {', '.join(sorted(allowed))}"
-    return message
+    hint = suggestion(key, sorted(allowed), "expected one of:", shown=len(allowed))
+    return f"unknown key '{key}'; {hint}" if hint else f"unknown key '{key}'"
 
 
 def _allowed_keys(parent: PathKey, source: Source) -> list[str]:
