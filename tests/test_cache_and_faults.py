@@ -111,3 +111,40 @@ def test_two_builds_at_once_into_one_folder(make_talk) -> None:
     assert first.returncode == 0 and second.returncode == 0, outputs
     assert len(read_pdf(project / "build" / "handout.pdf").pages) == 1
     assert not list((project / "build").glob(".handout-kit-*"))
+
+
+@pytest.fixture
+def immutable(tmp_path: Path):
+    """Make a folder read-only even for root (`chattr +i`); undone after the test."""
+    made: list[Path] = []
+
+    def make(folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot make a folder read-only here: {done.stderr.strip()}")
+        made.append(folder)
+        return folder
+
+    yield make
+    for folder in made:
+        subprocess.run(["chattr", "-i", str(folder)], check=False)
+
+
+def test_a_read_only_output_folder_keeps_the_last_good_output(make_talk, immutable) -> None:
+    project = make_talk()
+    assert run_cli("build", project, "--only", "handout").exit_code == 0
+    before = {p.name: p.read_bytes() for p in (project / "build").iterdir() if p.is_file()}
+    (project / "content" / "talk.yaml").write_text(MINIMAL_TALK.replace("A Small Talk", "Changed"))
+    immutable(project / "build")
+    result = run_cli("build", project, "--only", "handout")
+    assert_clean_failure(result, "cannot write", str(project / "build"), "Operation not permitted")
+    assert {p.name: p.read_bytes() for p in (project / "build").iterdir() if p.is_file()} == before
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(make_talk, immutable, tmp_path: Path) -> None:
+    project = make_talk()
+    locked = immutable(tmp_path / "locked")
+    result = run_cli("build", project, "--out", locked / "site")
+    assert_clean_failure(result, "cannot write", "locked", "Operation not permitted")
+    assert not (locked / "site").exists()

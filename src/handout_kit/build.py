@@ -210,8 +210,11 @@ def _refuse_shared_out_dirs(talks: list[Path], out_dirs: list[Path]) -> None:
 
 
 def _lock(locks: contextlib.ExitStack, out_dir: Path, progress: Progress) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    locks.enter_context(build_lock(out_dir, progress))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        locks.enter_context(build_lock(out_dir, progress))
+    except OSError as error:
+        raise OutputError(f"cannot write to {out_dir}: {error.strerror or error}") from None
 
 
 def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
@@ -298,41 +301,61 @@ def _render_talks(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    # An artefact with independent parts (the deck and its notes) is split across processes.
+    split = [
+        (talk, name, part) for talk, name in tasks for part in getattr(renderer(name), "parts", ()) or (None,)
+    ]
     context = multiprocessing.get_context("fork")  # workers start with the kit already imported
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending = {pool.submit(_render_one, name, talk.job): (talk, name) for talk, name in tasks}
-        progress(f"rendering {len(tasks)} artefact(s) in {workers} processes")
+    with ProcessPoolExecutor(max_workers=min(len(split), workers), mp_context=context) as pool:
+        pending = {
+            pool.submit(_render_one, name, replace(talk.job, part=part)): (talk, name, part)
+            for talk, name, part in split
+        }
+        progress(f"rendering {len(tasks)} artefact(s) in {min(len(split), workers)} processes")
         try:
-            _collect(pending, len(tasks), progress, on_done)
+            _collect(pending, progress, on_done)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)  # an error or Ctrl-C: start nothing more
             raise
 
 
-def _collect(pending: dict, total: int, progress: Progress, on_done: Callable[[TalkBuild], None]) -> None:
-    """Take results as they come; a talk whose artefact failed is done (with its error) at once."""
+def _collect(pending: dict, progress: Progress, on_done: Callable[[TalkBuild], None]) -> None:
+    """Take results as they come, joining an artefact's parts; a talk whose artefact failed is
+    done (with its error) at once."""
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    count = 0
+    from .render.base import merged
+
+    parts: dict[tuple[int, str], list[tuple[str | None, Result]]] = {}
+    expected = {(id(talk), name): 0 for talk, name, _ in pending.values()}
+    for talk, name, _ in pending.values():
+        expected[(id(talk), name)] += 1
+    total, count = len(expected), 0
     while pending:
         finished, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in finished:
-            talk, name = pending.pop(future)
-            count += 1
+            talk, name, part = pending.pop(future)
             if talk.report.error is not None:
                 continue
             try:
-                talk.results[name] = future.result()
+                result = future.result()
             except BrokenProcessPool as error:
                 raise RenderProcessError(
                     f"a render process stopped while making {talk.label}{name} (out of memory? try --jobs 1)"
                 ) from error
             except KitError as error:
                 talk.report.error = error
-                progress(f"[{count}/{total}] {talk.label}{name} failed")
+                progress(f"{talk.label}{name} failed")
                 on_done(talk)
                 continue
+            done = parts.setdefault((id(talk), name), [])
+            done.append((part, result))
+            if len(done) < expected[(id(talk), name)]:
+                continue
+            order = getattr(renderer(name), "parts", ()) or (None,)
+            talk.results[name] = merged([r for _, r in sorted(done, key=lambda pr: order.index(pr[0]))])
+            count += 1
             progress(f"[{count}/{total}] {talk.label}{name} done")
             if len(talk.results) == len(talk.todo):
                 on_done(talk)

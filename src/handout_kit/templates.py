@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +37,36 @@ def mix_colors(color: str, other: str, share: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
+@lru_cache(maxsize=8)
+def _environment(
+    user_dirs: tuple[Path, ...], builtin_dir: Path, files: tuple[str, ...]
+) -> jinja2.Environment:
+    """One environment per lookup order, kept for the process: `serve` and a catalogue build
+    compile each template once (Jinja still reloads a template whose file changed)."""
+    del files  # only part of the cache key
+    import jinja2  # here, not at import time: a build with nothing to render never needs it
+
+    builtin = jinja2.FileSystemLoader(builtin_dir)
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({"builtin": builtin}, delimiter="/"),
+            *(jinja2.FileSystemLoader(d) for d in user_dirs),
+            builtin,
+        ]
+    )
+    environment = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "svg"], default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
+    environment.filters["mix"] = mix_colors
+    return environment
+
+
 class Templates:
     """One Jinja environment with the kit's lookup order and strict undefined names."""
 
@@ -47,26 +77,10 @@ class Templates:
 
     @cached_property
     def environment(self) -> jinja2.Environment:
-        import jinja2  # here, not at import time: a build with nothing to render never needs it
-
-        builtin = jinja2.FileSystemLoader(self.builtin_dir)
-        loader = jinja2.ChoiceLoader(
-            [
-                jinja2.PrefixLoader({"builtin": builtin}, delimiter="/"),
-                *(jinja2.FileSystemLoader(d) for d in self.user_dirs),
-                builtin,
-            ]
-        )
-        environment = jinja2.Environment(
-            loader=loader,
-            autoescape=jinja2.select_autoescape(["html", "svg"], default_for_string=False),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        environment.filters["mix"] = mix_colors
-        return environment
+        # Which files the user's folders hold is part of the key: a template added or removed
+        # changes what a name resolves to, which Jinja's own reload check does not see.
+        files = tuple(sorted(str(p) for d in self.user_dirs for p in d.rglob("*") if p.is_file()))
+        return _environment(tuple(self.user_dirs), self.builtin_dir, files)
 
     def __getstate__(self) -> dict:
         # The Jinja environment is rebuilt where needed (in a worker process), not pickled.

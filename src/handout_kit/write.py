@@ -42,4 +42,7 @@ def remove_leftovers(out_dir: Path) -> None:
     """Delete temporary files an interrupted build left behind."""
     if out_dir.is_dir():
         for leftover in out_dir.glob(f"{TEMP_PREFIX}*"):
-            leftover.unlink(missing_ok=True)
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError as error:
+                raise OutputError(f"cannot write to {out_dir}: {error.strerror or error}") from None

@@ -36,6 +36,7 @@ class Job:
     cache_dir: Path | None = None
     network_timeout: float | None = None  # None: offline (the default); else --allow-network
     memo: dict[str, dict] = field(default_factory=dict)  # per artefact: what its last build noted
+    part: str | None = None  # one of the renderer's `parts` to render alone; None: all of it
     progress: Callable[[str], None] = lambda message: None
 
     @property
@@ -93,11 +94,22 @@ class Result:
 
 
 class Renderer(Protocol):
-    """An artefact: it declares its name and turns a job into outputs, checking its own rules."""
+    """An artefact: it declares its name and turns a job into outputs, checking its own rules.
+    A renderer may also declare `parts`: halves it can render alone (`Job.part`), which a
+    parallel build gives to separate processes and merges in order."""
 
     name: str
 
     def render(self, job: Job) -> Result: ...
+
+
+def merged(results: list[Result]) -> Result:
+    """The parts of one artefact as one result: outputs PDFs first (each part keeps its order),
+    warnings once each."""
+    outputs = sorted((o for r in results for o in r.outputs), key=lambda o: not o.name.endswith(".pdf"))
+    warnings = list(dict.fromkeys(w for r in results for w in r.warnings))
+    memo = {key: value for r in results for key, value in r.memo.items()}
+    return Result(outputs, warnings, memo)
 
 
 def lay_out_checked(job: Job, html: str, artefact: str, result: Result):

@@ -24,22 +24,27 @@ class SlidesRenderer:
     """Renders `slides.html`, `slides-presenter.html`, `slides.pdf` and `slides-notes.pdf`."""
 
     name = "slides"
+    # Independent halves a parallel build renders in two processes (see Job.part).
+    parts = ("deck", "notes")
 
     def render(self, job: Job) -> Result:
         deck = build_deck(job.talk)
         result = Result()
         context = job.context(deck=deck, qr=_qr(job), presenter_file=PRESENTER_FILE)
-        started = time.perf_counter()
-        deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
-        layout = lay_out_checked(job, deck_html, self.name, result)
-        result.warnings.extend(self._overflows(deck, layout))
-        if "pdf" in job.formats:
-            data = layout.pdf(self.name)
-            summary = f"{layout.page_count} slides, 16:9"
-            result.outputs.append(Output("slides.pdf", data, summary, time.perf_counter() - started))
+        if job.part in (None, "deck"):
+            started = time.perf_counter()
+            deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
+            layout = lay_out_checked(job, deck_html, self.name, result)
+            result.warnings.extend(self._overflows(deck, layout))
+            if "pdf" in job.formats:
+                data = layout.pdf(self.name)
+                summary = f"{layout.page_count} slides, 16:9"
+                result.outputs.append(Output("slides.pdf", data, summary, time.perf_counter() - started))
+            if "html" in job.formats:
+                result.outputs.extend(self._html(job, deck, context, deck_html, result))
+        if job.part in (None, "notes") and "pdf" in job.formats:
             result.outputs.append(self._notes_pdf(job, deck, context, result))
-        if "html" in job.formats:
-            result.outputs.extend(self._html(job, deck, context, deck_html, result))
+        result.outputs.sort(key=lambda output: not output.name.endswith(".pdf"))  # PDFs first
         return result
 
     def _overflows(self, deck: Deck, layout: Layout) -> list[str]:
