@@ -76,7 +76,7 @@ def test_check_json_for_ci(make_talk) -> None:
     assert result.exit_code == 1
     payload = json.loads(result.output)
     assert payload["ok"] is False
-    assert any("did you mean 'title'" in e for e in payload["errors"])
+    assert any("did you mean 'title'" in e["message"] and e["line"] == 1 for e in payload["errors"])
 
 
 def test_missing_font_warns_and_strict_fails(make_talk) -> None:

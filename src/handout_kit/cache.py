@@ -1,9 +1,11 @@
-"""The build cache: an artefact whose inputs did not change is not rendered again.
+"""The build cache: an artefact is not rendered again while nothing it read has changed.
 
-Its key covers the kit's version, the artefact, the options, every file in the talk's content
-folder (the talk, included Markdown, images) and every template and stylesheet that could be
-in effect. The manifest also records each output's hash, so an output changed or deleted by
-hand is rebuilt; a manifest that cannot be read is ignored, never trusted.
+For each artefact the manifest keeps what its last render read: the options it was built
+with, a hash of the parts of the talk it reads (see `artefacts.py`), every file it read with
+its hash (templates and stylesheets as the template loader loaded them, images, included
+Markdown), which file each template name resolved to, and the hash of each output it wrote.
+An output changed or deleted by hand is rebuilt; a manifest that cannot be read is ignored,
+never trusted. When the talk file is byte-for-byte unchanged it is not even parsed.
 """
 
 from __future__ import annotations
@@ -13,50 +15,100 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .artefacts import parts_read
+from .reads import Reads
 from .write import write_atomic
 
 MANIFEST = "manifest.json"
-# The template folders each artefact reads (its own, and the ones it includes from).
-TEMPLATE_FOLDERS = {
-    "handout": ("base", "handout"),
-    "slides": ("base", "slides"),
-    "cards": ("base", "cards"),
-    "run-sheet": ("base", "cards", "runsheet"),
-}
+# A string in the talk that could name a file beside it (an include, a spreadsheet, a logo).
+_FILE_LIKE = re.compile(r"^[^\n\r\0]{1,255}$")
+# The target of a Markdown image or link inside a text.
+_MARKDOWN_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)")
+
+Resolver = Callable[[str], Path | None]
 
 
-def _hash_tree(digest: Any, folder: Path, skip: Path | None) -> None:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-            if skip is not None and path.resolve().is_relative_to(skip):
-                continue
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+def file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
-def input_key(name: str, content_dir: Path, template_roots: list[Path], options: dict, out_dir: Path) -> str:
-    """A hash of everything that decides artefact `name`'s outputs."""
+def settings_key(name: str, settings: dict[str, Any]) -> str:
+    """A hash of the options an artefact is built with (and the kit's version)."""
+    values = {"kit": __version__, "artefact": name, "epoch": os.environ.get("SOURCE_DATE_EPOCH"), **settings}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def referenced_files(value: Any, content_dir: Path) -> set[Path]:
+    """Files beside the talk that strings in `value` name: `{file: notes.md}` includes, a
+    `from:` spreadsheet, a logo, Markdown images and links."""
+    root = content_dir.resolve()
+    found: set[Path] = set()
+
+    def visit(item: Any) -> None:
+        if isinstance(item, dict):
+            for child in item.values():
+                visit(child)
+        elif isinstance(item, list):
+            for child in item:
+                visit(child)
+        elif isinstance(item, str):
+            for name in [item, *_MARKDOWN_TARGET.findall(item)]:
+                if not _FILE_LIKE.match(name) or "://" in name or name.startswith(("data:", "mailto:")):
+                    continue
+                try:
+                    path = (root / name).resolve()
+                except (OSError, ValueError):
+                    continue
+                if path.is_relative_to(root) and path.is_file():
+                    found.add(path)
+
+    visit(value)
+    return found
+
+
+def parts_hash(name: str, data: Any, content_dir: Path) -> str:
+    """A hash of the parts of the talk artefact `name` reads, files they name included."""
     digest = hashlib.sha256()
-    settings = {"kit": __version__, "artefact": name, "epoch": os.environ.get("SOURCE_DATE_EPOCH"), **options}
-    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
-    _hash_tree(digest, content_dir, out_dir)
-    folders = TEMPLATE_FOLDERS.get(name)
-    for root in template_roots:
-        if folders is None:
-            _hash_tree(digest, root, out_dir)
-            continue
-        for folder in folders:
-            _hash_tree(digest, root / folder, out_dir)
-        for loose in sorted(p for p in root.glob("*") if p.is_file()):  # could be included by any
-            digest.update(loose.name.encode() + b"\0" + hashlib.sha256(loose.read_bytes()).digest())
+    parts = {key: data[key] for key in parts_read(name, list(data))} if isinstance(data, dict) else data
+    digest.update(json.dumps(parts, sort_keys=True, default=str).encode())
+    for path in sorted(referenced_files(parts, content_dir)):
+        digest.update(str(path).encode() + b"\0" + (file_hash(path) or "-").encode())
     return digest.hexdigest()
+
+
+class TalkState:
+    """The talk file as the cache sees it: its hash at once, its parsed data only if needed."""
+
+    def __init__(self, content_file: Path, load: Callable[[], Any]) -> None:
+        self.content_file = content_file
+        self.content_dir = content_file.resolve().parent
+        self.hash = file_hash(content_file)
+        self._load = load
+        self._data: Any = None
+        self._loaded = False
+
+    @property
+    def data(self) -> Any:
+        if not self._loaded:
+            self._data, self._loaded = self._load(), True
+        return self._data
+
+    def parts_hash(self, name: str) -> str:
+        return parts_hash(name, self.data, self.content_dir)
+
+    def part_files(self, name: str) -> set[Path]:
+        data = self.data
+        parts = {key: data[key] for key in parts_read(name, list(data))} if isinstance(data, dict) else data
+        return referenced_files(parts, self.content_dir)
 
 
 class Manifest:
@@ -65,10 +117,10 @@ class Manifest:
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / ".cache" / MANIFEST
         self.out_dir = out_dir
-        self.talk_warnings: list[str] = []
-        self.entries: dict[str, dict] = self._read()
+        self.talk_warnings: list[dict[str, Any]] = []
+        self.entries: dict[str, dict[str, Any]] = self._read()
 
-    def _read(self) -> dict[str, dict]:
+    def _read(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -77,35 +129,60 @@ class Manifest:
             return {}
         warnings = data.get("talk_warnings")
         if isinstance(warnings, list):
-            self.talk_warnings = [str(w) for w in warnings]
+            self.talk_warnings = [w for w in warnings if isinstance(w, dict)]
         entries = data.get("artefacts")
         return entries if isinstance(entries, dict) else {}
 
-    def fresh(self, name: str, key: str) -> dict | None:
-        """The recorded entry for `name` if its key matches and its outputs are untouched."""
+    def fresh(self, name: str, key: str, talk: TalkState, resolve: Resolver) -> dict[str, Any] | None:
+        """The recorded entry for `name` if nothing it read has changed and its outputs are
+        untouched; None when it must be rendered."""
         entry = self.entries.get(name)
-        if (
-            not isinstance(entry, dict)
-            or entry.get("key") != key
-            or not isinstance(entry.get("outputs"), dict)
-        ):
+        if not isinstance(entry, dict) or entry.get("key") != key:
             return None
-        for filename, expected in entry["outputs"].items():
-            target = self.out_dir / str(filename)
-            try:
-                if hashlib.sha256(target.read_bytes()).hexdigest() != expected:
-                    return None
-            except OSError:
+        try:
+            outputs, files, templates = entry["outputs"], entry["files"], entry["templates"]
+            if not all(isinstance(x, dict) for x in (outputs, files, templates)):
                 return None
+            if any(file_hash(self.out_dir / str(f)) != expected for f, expected in outputs.items()):
+                return None
+            if any(file_hash(Path(f)) != expected for f, expected in files.items()):
+                return None
+            if any(str(resolve(str(n))) != where for n, where in templates.items()):
+                return None  # a template added or removed in the user's folders
+            if entry.get("talk") != talk.hash and entry.get("parts") != talk.parts_hash(name):
+                return None
+        except (KeyError, TypeError, ValueError):
+            return None
         return entry
 
     def record(
-        self, name: str, key: str, outputs: dict[str, bytes], warnings: list[str], memo: dict[str, Any]
+        self,
+        name: str,
+        key: str,
+        talk: TalkState,
+        reads: Reads,
+        outputs: dict[str, bytes],
+        warnings: list[dict[str, Any]],
+        memo: dict[str, Any],
     ) -> None:
-        hashes = {filename: hashlib.sha256(data).hexdigest() for filename, data in outputs.items()}
-        self.entries[name] = {"key": key, "outputs": hashes, "warnings": list(warnings), "memo": memo}
+        files = {Path(f) for f in reads.files} | talk.part_files(name)
+        self.entries[name] = {
+            "key": key,
+            "talk": talk.hash,
+            "parts": talk.parts_hash(name),
+            "files": {str(f): file_hash(f) for f in sorted(files)},
+            "templates": dict(sorted(reads.templates.items())),
+            "outputs": {filename: hashlib.sha256(data).hexdigest() for filename, data in outputs.items()},
+            "warnings": warnings,
+            "memo": memo,
+        }
 
-    def memos(self) -> dict[str, dict]:
+    def readers_of(self, path: Path) -> list[str]:
+        """The artefacts whose last render read `path`."""
+        where = str(path.resolve())
+        return [n for n, e in self.entries.items() if isinstance(e, dict) and where in e.get("files", {})]
+
+    def memos(self) -> dict[str, dict[str, Any]]:
         """What each artefact's last build noted for the next one (a hint, never an output)."""
         found = {name: entry.get("memo") for name, entry in self.entries.items() if isinstance(entry, dict)}
         return {name: memo for name, memo in found.items() if isinstance(memo, dict)}

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .errors import ContentError, Problem, suggestion
-from .schema import CardDeck, Exercise, Talk
+from .errors import BuildWarning, Problem, suggestion
+from .schema import Exercise, Talk
 
 # Category colours in order of first use, after the theme's accent and highlight.
 EXTRA_COLORS = ("#2f6f4f", "#6c4f9c", "#855a12", "#355c9a", "#8c3b5f")
@@ -33,12 +33,12 @@ class Card:
 
 
 def build_cards(talk: Talk) -> list[Card]:
-    """Every exercise as a card, then every statement of every card deck."""
-    problems: list[Problem] = []
+    """Every exercise as a card, then every statement of every card deck (validation has
+    checked what they serve)."""
     colors = category_colors(talk)
     cards: list[Card] = []
     for exercise in talk.exercises:
-        serves = _serves_label(talk, exercise.serves, exercise, problems)
+        serves = serves_label(talk, exercise.serves)
         cards.append(
             Card(
                 f"exercise-{exercise.id}",
@@ -52,7 +52,7 @@ def build_cards(talk: Talk) -> list[Card]:
             )
         )
     for deck in talk.card_decks:
-        serves = _serves_label(talk, deck.serves, deck, problems)
+        serves = serves_label(talk, deck.serves)
         for index, statement in enumerate(deck.statements, start=1):
             cards.append(
                 Card(
@@ -68,9 +68,6 @@ def build_cards(talk: Talk) -> list[Card]:
                     instructions=deck.instructions.html if deck.instructions else None,
                 )
             )
-    problems.extend(_grouping_problems(talk))
-    if problems:
-        raise ContentError(problems)
     return cards
 
 
@@ -84,7 +81,8 @@ def category_colors(talk: Talk) -> dict[str, str]:
     return colors
 
 
-def _serves_label(talk: Talk, serves: str | None, owner: Exercise | CardDeck, problems: list) -> str | None:
+def serves_label(talk: Talk, serves: str | None) -> str | None:
+    """ "Tip 5" or "Question 2" for what an exercise or deck serves; None when it names nothing."""
     if serves is None:
         return None
     for number, point in enumerate(talk.points, start=1):
@@ -93,12 +91,23 @@ def _serves_label(talk: Talk, serves: str | None, owner: Exercise | CardDeck, pr
     for number, question in enumerate(talk.questions, start=1):
         if serves == question.id:
             return f"Question {number}"
-    ids = [p.id for p in talk.points if p.id] + [q.id for q in talk.questions if q.id]
-    numbers = f"a point number (1 to {len(talk.points)})" if talk.points else "a point number"
-    hint = suggestion(serves, ids, f"use {numbers} or one of the ids:") or f"use {numbers}"
-    what = f"'{serves}' is no point number or id, nor a question id; {hint}"
-    problems.append(owner.problem(what, "serves"))
     return None
+
+
+def serves_problems(talk: Talk) -> list[Problem]:
+    """Exercises and decks whose `serves:` names no point or question."""
+    problems = []
+    for owner in [*talk.exercises, *talk.card_decks]:
+        serves = owner.serves
+        if serves is None or serves_label(talk, serves) is not None:
+            continue
+        ids = [p.id for p in talk.points if p.id] + [q.id for q in talk.questions if q.id]
+        numbers = f"a point number (1 to {len(talk.points)})" if talk.points else "a point number"
+        hint = suggestion(serves, ids, f"use {numbers} or one of the ids:") or f"use {numbers}"
+        problems.append(
+            owner.problem(f"'{serves}' is no point number or id, nor a question id; {hint}", "serves")
+        )
+    return problems
 
 
 def group_size(exercise: Exercise) -> int:
@@ -106,7 +115,7 @@ def group_size(exercise: Exercise) -> int:
     return {"alone": 1, "pairs": 2, "room": 0}.get(grouping.mode, grouping.size or 0)
 
 
-def _grouping_problems(talk: Talk) -> list[Problem]:
+def grouping_problems(talk: Talk) -> list[Problem]:
     """Groups that cannot be formed from the session's participants."""
     people = talk.session.participants
     problems = []
@@ -118,7 +127,7 @@ def _grouping_problems(talk: Talk) -> list[Problem]:
     return problems
 
 
-def grouping_notes(talk: Talk) -> list[str]:
+def grouping_notes(talk: Talk) -> list[BuildWarning]:
     """Warnings a facilitator wants before the session: someone left alone, a room too big."""
     people = talk.session.participants
     notes = []
@@ -126,16 +135,16 @@ def grouping_notes(talk: Talk) -> list[str]:
         size = group_size(exercise)
         if size >= 2 and people % size == 1:
             groups = people // size
-            notes.append(
-                f"{exercise.where}: {exercise.title.plain}: {people} participants in groups of {size} "
-                f"leave one person alone; make one group of {size + 1} ({groups} groups in all)"
-            )
+            what = f"{exercise.title.plain}: {people} participants in groups of {size} leave one person alone"
+            hint = f"make one group of {size + 1} ({groups} groups in all)"
+            notes.append(BuildWarning.at(exercise.grouping.problem(what, "size"), "someone-alone", hint))
         limits = exercise.participants
         if limits and not (limits.min <= people <= limits.max):
-            notes.append(
-                f"{exercise.where}: {exercise.title.plain}: suits {limits.min} to {limits.max} "
-                f"participants; the session expects {people}"
+            what = (
+                f"{exercise.title.plain}: suits {limits.min} to {limits.max} participants; "
+                f"the session expects {people}"
             )
+            notes.append(BuildWarning.at(exercise.problem(what, "participants"), "room-size"))
     return notes
 
 

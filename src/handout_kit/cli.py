@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
+from .artefacts import ARTEFACTS
 
-ARTEFACT_NAMES = ("handout", "slides", "cards", "run-sheet")
+if TYPE_CHECKING:
+    from .errors import BuildWarning
+    from .report import BuildReport
+    from .schema import Paper
+
 PAPERS = ("letter", "a4")
 
 source_argument = click.argument(
@@ -22,6 +29,13 @@ paper_option = click.option(
     help="Paper size (default: the talk's).",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors (for CI).")
+ignore_option = click.option(
+    "--ignore-warning",
+    "ignore_warnings",
+    multiple=True,
+    metavar="CODE",
+    help="Leave out warnings with this code (shown in [brackets]); repeatable.",
+)
 templates_option = click.option(
     "--templates",
     "templates_dir",
@@ -31,7 +45,7 @@ templates_option = click.option(
 only_option = click.option(
     "--only",
     multiple=True,
-    type=click.Choice(ARTEFACT_NAMES),
+    type=click.Choice(tuple(ARTEFACTS)),
     help="Build only this artefact (repeatable).",
 )
 
@@ -76,6 +90,7 @@ def cli() -> None:
 )
 @paper_option
 @strict_option
+@ignore_option
 @templates_option
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=1), help="Processes to render with (default: one per core)."
@@ -84,7 +99,18 @@ def cli() -> None:
 @allow_network_option
 @network_timeout_option
 def build(
-    sources, out_dir, only, formats, paper, strict, templates_dir, jobs, force, allow_network, network_timeout
+    sources: tuple[Path, ...],
+    out_dir: Path | None,
+    only: tuple[str, ...],
+    formats: tuple[str, ...],
+    paper: str | None,
+    strict: bool,
+    ignore_warnings: tuple[str, ...],
+    templates_dir: Path | None,
+    jobs: int | None,
+    force: bool,
+    allow_network: bool,
+    network_timeout: float,
 ) -> None:
     """Build the handout, slides, cards and run-sheet as PDF and HTML into build/.
 
@@ -95,14 +121,16 @@ def build(
     import time
 
     from .build import BuildOptions, build_many
+    from .report import summary_line
 
     started = time.perf_counter()
     options = BuildOptions(
         out_dir=out_dir,
         only=only,
         formats=frozenset(formats or ("html", "pdf")),
-        paper=paper.lower() if paper else None,
+        paper=_paper(paper),
         strict=strict,
+        ignore_warnings=frozenset(ignore_warnings),
         templates_dir=templates_dir,
         jobs=jobs,
         force=force,
@@ -112,8 +140,10 @@ def build(
     if len(reports) == 1:
         if reports[0].error is not None:
             raise reports[0].error
-        _print_report(reports[0], indent="")
-        click.echo(f"built in {reports[0].seconds:.2f} s")
+        report = reports[0]
+        _print_report(report, indent="")
+        outputs = len(report.written) + report.kept_outputs
+        click.echo(f"{summary_line(outputs, len(report.warnings))}; built in {report.seconds:.2f} s")
         return
     for report in reports:
         click.echo(click.style(_relative(report.content_file), bold=True))
@@ -124,7 +154,12 @@ def build(
             _print_report(report, indent="  ")
     failed = sum(report.error is not None for report in reports)
     built = len(reports) - failed
-    summary = f"built {built} of {len(reports)} talks in {time.perf_counter() - started:.2f} s"
+    outputs = sum(len(r.written) + r.kept_outputs for r in reports if r.error is None)
+    warnings = sum(len(r.warnings) for r in reports if r.error is None)
+    summary = (
+        f"{summary_line(outputs, warnings)}; built {built} of {len(reports)} talks "
+        f"in {time.perf_counter() - started:.2f} s"
+    )
     click.echo(
         summary
         + (
@@ -139,7 +174,7 @@ def build(
         sys.exit(1)
 
 
-def _print_report(report, indent: str) -> None:
+def _print_report(report: BuildReport, indent: str) -> None:
     _print_warnings(report.warnings, indent)
     for written in report.written:
         line = f"{indent}wrote {_relative(written.path)}"
@@ -159,46 +194,69 @@ def _indent(text: str) -> str:
 @source_argument
 @paper_option
 @strict_option
+@ignore_option
 @templates_option
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(("text", "json")),
+    type=click.Choice(("text", "json", "github")),
     default="text",
-    help="How to report.",
+    help="How to report: lines, JSON (docs/check-output.schema.json), or GitHub annotations.",
 )
 @allow_network_option
 @network_timeout_option
-def check(source, paper, strict, templates_dir, output_format, allow_network, network_timeout) -> None:
+def check(
+    source: Path | None,
+    paper: str | None,
+    strict: bool,
+    ignore_warnings: tuple[str, ...],
+    templates_dir: Path | None,
+    output_format: str,
+    allow_network: bool,
+    network_timeout: float,
+) -> None:
     """Validate the talk and lay out every artefact, writing nothing."""
     from .build import BuildOptions, build
     from .errors import KitError
+    from .report import as_json, check_payload, github_lines, summary_line
 
     options = BuildOptions(
         source=source,
-        paper=paper.lower() if paper else None,
+        paper=_paper(paper),
+        ignore_warnings=frozenset(ignore_warnings),
         templates_dir=templates_dir,
         network_timeout=network_timeout if allow_network else None,
     )
     try:
-        report = build(options, write=False)
-    except KitError as error:
-        if output_format == "json":
-            problems = getattr(error, "problems", None)
-            lines = [str(p) for p in problems] if problems else [error.format_message()]
-            click.echo(json.dumps({"ok": False, "errors": lines, "warnings": []}, indent=2))
-            sys.exit(1)
-        raise
-    failed = strict and bool(report.warnings)
+        report, error = build(options, write=False), None
+    except KitError as failure:
+        if output_format == "text":
+            raise
+        report, error = None, failure
     if output_format == "json":
-        outputs = [{"name": o.name, "summary": o.summary} for o in report.outputs]
-        payload = {"ok": not failed, "errors": [], "warnings": report.warnings, "outputs": outputs}
-        click.echo(json.dumps(payload, indent=2))
-    else:
+        payload = check_payload(report, error, strict)
+        click.echo(as_json(payload))
+        if not payload["ok"]:
+            sys.exit(1)
+        return
+    if output_format == "github":
+        for line in github_lines(report, error):
+            click.echo(line)
+    assert report is not None or error is not None
+    if report is None:
+        sys.exit(1)
+    if output_format == "text":
         _print_warnings(report.warnings)
-        for output in report.outputs:
-            click.echo(f"ok {output.name}" + (f"  ({output.summary})" if output.summary else ""))
-    if failed:
+    failed = 0
+    for output in report.outputs:
+        failing = report.failing(output, strict)
+        failed += bool(failing)
+        status = click.style("fail", fg="red", bold=True) if failing else "ok"
+        why = f"; fails --strict with {len(failing)} warning(s)" if failing else ""
+        details = f"  ({output.summary}{why})" if output.summary or why else ""
+        click.echo(f"{status} {output.name}{details}")
+    click.echo(summary_line(len(report.outputs) - failed, len(report.warnings), failed))
+    if strict and report.warnings:
         sys.exit(1)
 
 
@@ -220,7 +278,7 @@ def serve(source, out_dir, only, paper, templates_dir, port, allow_network, netw
         source=source,
         out_dir=out_dir,
         only=only,
-        paper=paper.lower() if paper else None,
+        paper=_paper(paper),
         templates_dir=templates_dir,
         network_timeout=network_timeout if allow_network else None,
     )
@@ -251,7 +309,7 @@ def templates() -> None:
 @templates_option
 def templates_list(source, templates_dir) -> None:
     """Every template and stylesheet, and which file is in effect for it."""
-    from .build import find_content, project_dir_of
+    from .discover import find_content, project_dir_of
     from .project import list_templates
 
     project = project_dir_of(find_content(source))
@@ -268,7 +326,7 @@ def templates_list(source, templates_dir) -> None:
 @source_argument
 def templates_eject(name, source) -> None:
     """Copy built-in template NAME into the talk's templates/ folder to edit."""
-    from .build import find_content, project_dir_of
+    from .discover import find_content, project_dir_of
     from .project import eject_template
 
     target = eject_template(name, project_dir_of(find_content(source)))
@@ -290,9 +348,13 @@ def _progress(message: str) -> None:
     click.echo(click.style(message, dim=True), err=True)
 
 
-def _print_warnings(warnings: list[str], indent: str = "") -> None:
+def _paper(paper: str | None) -> Paper | None:
+    return "a4" if paper and paper.lower() == "a4" else "letter" if paper else None
+
+
+def _print_warnings(warnings: Sequence[BuildWarning], indent: str = "") -> None:
     for warning in warnings:
-        click.echo(indent + click.style("warning: ", fg="yellow", bold=True) + warning, err=True)
+        click.echo(indent + click.style("warning: ", fg="yellow", bold=True) + str(warning), err=True)
 
 
 def _relative(path: Path) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
 
-from .errors import ContentError, Problem, suggestion
+from .errors import Problem, suggestion
 from .markdown import Text
 from .schema import Exercise, Item, Model, Point, Question, SlideSpec, Talk
 
@@ -42,9 +42,13 @@ class Deck:
 
 def build_deck(talk: Talk) -> Deck:
     """Derive the deck from the talk and apply `slides:` (override, add, hide, move)."""
-    slides = _derived(talk)
-    slides = _apply(slides, talk.slides)
+    slides, _ = _apply(_derived(talk), talk.slides)  # validation has refused what does not apply
     return Deck(talk, tuple(slide for slide in slides if not slide.hidden))
+
+
+def slide_problems(talk: Talk) -> list[Problem]:
+    """What in `slides:` names no slide: for the validator, before anything renders."""
+    return _apply(_derived(talk), talk.slides)[1]
 
 
 # -- derivation --------------------------------------------------------------------------
@@ -162,7 +166,7 @@ def _closing_slide(talk: Talk) -> Slide:
 # -- the author's changes ----------------------------------------------------------------
 
 
-def _apply(slides: list[Slide], specs: list[SlideSpec]) -> list[Slide]:
+def _apply(slides: list[Slide], specs: list[SlideSpec]) -> tuple[list[Slide], list[Problem]]:
     problems: list[Problem] = []
     order = list(slides)
     for spec in specs:
@@ -183,9 +187,7 @@ def _apply(slides: list[Slide], specs: list[SlideSpec]) -> list[Slide]:
             continue
         moving = order.pop(ids.index(spec.id))
         order.insert([slide.id for slide in order].index(spec.after) + 1, moving)
-    if problems:
-        raise ContentError(problems)
-    return order
+    return order, problems
 
 
 def _override(slide: Slide, spec: SlideSpec) -> Slide:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import click
 
@@ -26,6 +27,54 @@ class Problem:
                 place += f":{self.column}"
         where = f" {self.where}:" if self.where else ""
         return f"{place}:{where} {self.what}"
+
+
+@dataclass(frozen=True)
+class BuildWarning:
+    """Something a build noticed that is not an error, as data: a code users can look up
+    and ignore (`--ignore-warning CODE`), the artefact it concerns (None: the whole talk),
+    the place in the talk when there is one, the message and a hint."""
+
+    code: str
+    message: str
+    artefact: str | None = None
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+
+    @classmethod
+    def at(cls, problem: Problem, code: str, hint: str | None = None) -> BuildWarning:
+        """A warning placed where `problem` is (its path in the talk leads the message)."""
+        message = f"{problem.where}: {problem.what}" if problem.where else problem.what
+        return cls(
+            code, message, file=problem.file or None, line=problem.line, column=problem.column, hint=hint
+        )
+
+    def of(self, artefact: str) -> BuildWarning:
+        """This warning, said of `artefact` unless it already names one."""
+        return self if self.artefact is not None else replace(self, artefact=artefact)
+
+    @property
+    def place(self) -> str:
+        if not self.file:
+            return ""
+        line = f":{self.line}" if self.line is not None else ""
+        column = f":{self.column}" if self.line is not None and self.column is not None else ""
+        return f"{self.file}{line}{column}"
+
+    def __str__(self) -> str:
+        lead = ": ".join(part for part in (self.place, self.artefact) if part)
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{lead + ': ' if lead else ''}{self.message}{hint} [{self.code}]"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BuildWarning:
+        fields = {"code", "message", "artefact", "file", "line", "column", "hint"}
+        return cls(**{key: value for key, value in data.items() if key in fields})
 
 
 def suggestion(name: str, known: Sequence[str], listing: str, shown: int = 12) -> str:

@@ -15,7 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .errors import BuildWarning
+
 # CSS weight -> fontconfig weight (fontconfig's own scale).
+GLYPH_CODE = "missing-glyph"
 FC_WEIGHTS = {300: 50, 400: 80, 500: 100, 600: 180, 700: 200, 800: 205, 900: 210}
 
 
@@ -147,9 +150,9 @@ def uncovered(characters: Iterable[str]) -> list[str]:
     ]
 
 
-def missing_glyph_warnings(talk: Any, limit: int = 5) -> list[str]:
+def missing_glyph_warnings(talk: Any, limit: int = 5) -> list[BuildWarning]:
     """One warning per place in the talk whose text holds characters no installed font has."""
-    warnings: list[str] = []
+    warnings: list[BuildWarning] = []
     seen: set[str] = set()
     for model, field, text in _placed_texts(talk, None, None):
         unusual = [ch for ch in dict.fromkeys(text) if ord(ch) > 0x7E and ch not in seen]
@@ -159,13 +162,18 @@ def missing_glyph_warnings(talk: Any, limit: int = 5) -> list[str]:
         seen.update(missing)
         shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:4])
         more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
-        what = (
-            f"no installed font has {shown}{more}: they would print as empty boxes; install a font "
-            "that covers them (on Debian: fonts-noto-core, fonts-noto-cjk or fonts-noto-color-emoji)"
+        what = f"no installed font has {shown}{more}: they would print as empty boxes"
+        hint = (
+            "install a font that covers them "
+            "(on Debian: fonts-noto-core, fonts-noto-cjk or fonts-noto-color-emoji)"
         )
-        warnings.append(str(model.problem(what, field)) if model is not None else what)
+        if model is not None:
+            warnings.append(BuildWarning.at(model.problem(what, field), GLYPH_CODE, hint))
+        else:
+            warnings.append(BuildWarning(GLYPH_CODE, what, hint=hint))
     if len(warnings) > limit:
-        warnings[limit:] = [f"... and {len(warnings) - limit} more places with characters no font has"]
+        more_places = f"... and {len(warnings) - limit} more places with characters no font has"
+        warnings[limit:] = [BuildWarning(GLYPH_CODE, more_places)]
     return warnings
 
 

@@ -14,6 +14,9 @@ from weasyprint import HTML, Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import network
+from .errors import BuildWarning
+from .fonts import GLYPH_CODE
+from .reads import record_file
 
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px; PDF measures in points.
 _NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)"')
@@ -36,6 +39,7 @@ class ProjectFetcher(URLFetcher):
         if scheme == "file":
             path = Path(unquote(urlsplit(url).path)).resolve()
             if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+                record_file(path)
                 return super().fetch(url, headers)
             reason = "not found" if not path.exists() else "outside the talk's folder"
             self.refused.append(f"{path} ({reason})")
@@ -112,7 +116,7 @@ class Layout:
         self.refuse(artefact)
         return data
 
-    def messages(self, artefact: str) -> list[str]:
+    def messages(self, artefact: str) -> list[BuildWarning]:
         """WeasyPrint's warnings, named for the artefact they came from; its one line per
         character no font has becomes one line for them all."""
         missing: dict[str, None] = {}
@@ -121,11 +125,11 @@ class Layout:
             if match := _NOTDEF.search(warning):
                 missing.update(dict.fromkeys(match[1]))
             else:
-                messages.append(f"{artefact}: WeasyPrint: {warning}")
+                messages.append(BuildWarning("weasyprint", f"WeasyPrint: {warning}", artefact))
         if missing:
             shown = " ".join(list(missing)[:12]) + (" ..." if len(missing) > 12 else "")
-            what = f"{len(missing)} character(s) printed as empty boxes, no font has them"
-            messages.append(f"{artefact}: {what}: {shown}")
+            what = f"{len(missing)} character(s) printed as empty boxes, no font has them: {shown}"
+            messages.append(BuildWarning(GLYPH_CODE, what, artefact))
         return messages
 
     def write_pdf(self) -> bytes:

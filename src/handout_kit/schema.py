@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from .errors import Problem
 from .markdown import Text, render_block, render_inline
+from .source import format_path
 from .themes import THEMES, with_theme_defaults
 
 # -- value types -------------------------------------------------------------------------
@@ -409,12 +410,16 @@ class Talk(Model):
     cards: CardOptions = CardOptions()
     session: Session = Session()
 
-    _warnings: list[str] = PrivateAttr(default_factory=list)
-
-    @property
-    def warnings(self) -> list[str]:
-        """What validation noticed that is not an error (images without alt text)."""
-        return self._warnings
+    @model_validator(mode="wrap")
+    @classmethod
+    def _placed(cls, value: Any, handler: Any, info: ValidationInfo) -> Talk:
+        """Each part of the talk learns the line it was written on while it is validated, so
+        the finished model is never changed afterwards."""
+        talk: Talk = handler(value)
+        source = (info.context or {}).get("source")
+        if source is not None:
+            _place(talk, source, ())
+        return talk
 
     @property
     def points(self) -> list[Point]:
@@ -423,6 +428,22 @@ class Talk(Model):
     @property
     def paper(self) -> Paper:
         return self.handout.paper or self.theme.paper
+
+
+def _place(model: Model, source: Any, path: tuple[str | int, ...]) -> None:
+    """Tell `model` and everything in it which line of `source` it came from."""
+    place = source.position(path)
+    model._place = (source.display, place.line if place else None, format_path(path))
+    model._field_lines = {
+        name: source.values[(*path, name)].line
+        for name in type(model).model_fields
+        if (*path, name) in source.values
+    }
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+            if isinstance(item, Model):
+                _place(item, source, (*path, name) if index is None else (*path, name, index))
 
 
 Item.model_rebuild()

@@ -9,23 +9,17 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .build import BuildOptions, build, find_content, project_dir_of
+from .build import BuildOptions, build
+from .discover import find_content, project_dir_of
 from .errors import KitError
-from .render import ARTEFACTS
 
 STATUS_PATH = "/__handout_kit/status"
-TEMPLATE_ARTEFACTS = {
-    "handout": ("handout",),
-    "slides": ("slides",),
-    "cards": ("cards",),
-    "runsheet": ("run-sheet",),
-}
 
 # Polls the server; reloads when a new build is in, shows the error while one is not.
 RELOAD_SCRIPT = """
@@ -111,21 +105,6 @@ def _with_reload(html: str) -> str:
     return html.replace("</body>", RELOAD_SCRIPT + "</body>") if "</body>" in html else html + RELOAD_SCRIPT
 
 
-def artefacts_for(changes: set[Path], template_dirs: list[Path]) -> tuple[str, ...]:
-    """Only what the changed files touch: a template folder names its artefact; anything
-    else (the talk, its images, shared templates) touches them all."""
-    touched: set[str] = set()
-    for path in changes:
-        folder = next((d for d in template_dirs if path.is_relative_to(d)), None)
-        if folder is None:
-            return tuple(ARTEFACTS)
-        top = path.relative_to(folder).parts[0] if path.relative_to(folder).parts else ""
-        if top not in TEMPLATE_ARTEFACTS:
-            return tuple(ARTEFACTS)
-        touched.update(TEMPLATE_ARTEFACTS[top])
-    return tuple(name for name in ARTEFACTS if name in touched)
-
-
 def serve(
     options: BuildOptions,
     host: str = "127.0.0.1",
@@ -152,12 +131,8 @@ def serve(
     try:
         for changes in watch(*watched, stop_event=stop, debounce=100, step=30, rust_timeout=500):
             paths = {Path(p).resolve() for _, p in changes}
-            paths = {p for p in paths if not p.is_relative_to(out_dir)}
-            if paths:
-                only = artefacts_for(paths, template_dirs)
-                if options.only:
-                    only = tuple(name for name in only if name in options.only)
-                _rebuild(options, only, state, echo)
+            if any(not p.is_relative_to(out_dir) for p in paths):
+                _rebuild(options, options.only, state, echo)  # the cache renders what read a change
     except KeyboardInterrupt:
         pass
     finally:
@@ -167,7 +142,7 @@ def serve(
 
 
 def _rebuild(
-    options: BuildOptions, only: tuple[str, ...] | list[str], state: ServeState, echo: Callable
+    options: BuildOptions, only: Sequence[str], state: ServeState, echo: Callable[[str], None]
 ) -> None:
     started = time.perf_counter()
     try:
@@ -183,5 +158,6 @@ def _rebuild(
         state.version += 1
     for warning in report.warnings:
         echo(f"warning: {warning}")
-    names = ", ".join(written.output.name for written in report.written)
-    echo(f"rebuilt {names} in {time.perf_counter() - started:.2f} s")
+    names = ", ".join(written.output.name for written in report.written) or "nothing"
+    kept = f"; unchanged: {', '.join(report.unchanged)}" if report.unchanged else ""
+    echo(f"rebuilt {names}{kept} in {time.perf_counter() - started:.2f} s")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import TemplateError
+from .reads import record_template
 
 if TYPE_CHECKING:
     import jinja2
@@ -46,6 +47,20 @@ def _environment(
     del files  # only part of the cache key
     import jinja2  # here, not at import time: a build with nothing to render never needs it
 
+    class RecordingEnvironment(jinja2.Environment):
+        """Notes every template it hands out (includes, imports and stylesheets too), so the
+        cache knows what each artefact read."""
+
+        def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
+            template = super().get_template(name, parent, globals)
+            record_template(template.name or str(name), template.filename)
+            return template
+
+        def select_template(self, names: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
+            template = super().select_template(names, parent, globals)
+            record_template(template.name or "", template.filename)
+            return template
+
     builtin = jinja2.FileSystemLoader(builtin_dir)
     loader = jinja2.ChoiceLoader(
         [
@@ -54,7 +69,7 @@ def _environment(
             builtin,
         ]
     )
-    environment = jinja2.Environment(
+    environment = RecordingEnvironment(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "svg"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
@@ -85,6 +100,15 @@ class Templates:
     def __getstate__(self) -> dict:
         # The Jinja environment is rebuilt where needed (in a worker process), not pickled.
         return {key: value for key, value in self.__dict__.items() if key != "environment"}
+
+    def resolve(self, name: str) -> Path | None:
+        """The file template `name` comes from in this lookup order (None: no such template)."""
+        if name.startswith(BUILTIN_PREFIX):
+            candidates = [self.builtin_dir / name.removeprefix(BUILTIN_PREFIX)]
+        else:
+            candidates = [*(d / name for d in self.user_dirs), self.builtin_dir / name]
+        found = next((path for path in candidates if path.is_file()), None)
+        return found.resolve() if found is not None else None
 
     @property
     def roots(self) -> list[Path]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import BuildWarning
+
 THEMES: dict[str, dict[str, str]] = {
     # Deep teal and brick on white: the kit's own look.
     "default": {
@@ -60,7 +62,7 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def contrast_warnings(colors: Any, categories: dict[str, str]) -> list[str]:
+def contrast_warnings(colors: Any, categories: dict[str, str]) -> list[BuildWarning]:
     """Text-on-background pairs the designs use that fall below WCAG AA for body text."""
     pairs = [
         ("ink", colors.ink, "paper", colors.paper),
@@ -74,8 +76,11 @@ def contrast_warnings(colors: Any, categories: dict[str, str]) -> list[str]:
     for text_name, text, ground_name, ground in pairs:
         ratio = contrast(text, ground)
         if ratio < AA_BODY:
-            warnings.append(
-                f"theme: {text_name} text ({text}) on {ground_name} ({ground}) has contrast "
+            what = (
+                f"{text_name} text ({text}) on {ground_name} ({ground}) has contrast "
                 f"{ratio:.2f}:1; WCAG AA asks 4.5:1 for body text"
             )
+            field = text_name if text_name != "white" else ground_name
+            hint = "choose a darker text colour or a lighter ground in theme.colors"
+            warnings.append(BuildWarning.at(colors.problem(what, field), "contrast", hint))
     return warnings

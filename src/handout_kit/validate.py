@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, Problem, suggestion
+from .errors import BuildWarning, ContentError, Problem, suggestion
 from .markdown import Text
 from .network import is_remote
-from .schema import Model, Talk
+from .schema import Talk
 from .source import PathKey, Source, format_path
 
 
-def validate(source: Source, *, allow_network: bool = False) -> Talk:
-    """The talk in `source` as a model; raise ContentError listing all problems. Images from
-    the web are refused unless `allow_network`."""
+@dataclass(frozen=True)
+class Validated:
+    """A talk that passed validation, and what validation noticed that is no error."""
+
+    talk: Talk
+    warnings: list[BuildWarning]
+
+
+def validate(source: Source, *, allow_network: bool = False) -> Validated:
+    """The talk in `source` as a model; raise ContentError listing all problems, those that
+    relate one part of the talk to another included, so no renderer finds one later. Images
+    from the web are refused unless `allow_network`."""
     if not isinstance(source.data, dict):
         got = describe(source.data)
         raise ContentError(
@@ -25,20 +35,43 @@ def validate(source: Source, *, allow_network: bool = False) -> Talk:
         )
     base = source.path.parent
     try:
-        talk = Talk.model_validate(source.data, context={"base": str(base)})
+        talk = Talk.model_validate(source.data, context={"base": str(base), "source": source})
     except ValidationError as error:
         problems = [_problem(source, detail) for detail in error.errors()]
         raise ContentError(sorted(set(problems), key=_order)) from None
-    _attach_places(talk, source, ())
-    problems = list(_missing_files(talk, source, base, allow_network))
+    problems = [*_missing_files(talk, source, base, allow_network), *cross_reference_problems(talk)]
     if problems:
-        raise ContentError(problems)
-    talk._warnings = [
-        str(source.problem(path, f"image '{image}' has no alt text; say what it shows in ![...]"))
+        raise ContentError(sorted(dict.fromkeys(problems), key=_order))
+    warnings = [
+        BuildWarning.at(
+            source.problem(path, f"image '{image}' has no alt text"),
+            "alt-text",
+            "say what it shows in ![...]",
+        )
         for path, text in _texts(talk, ())
         for image in text.images_without_alt
     ]
-    return talk
+    return Validated(talk, warnings)
+
+
+def cross_reference_problems(talk: Talk) -> list[Problem]:
+    """What relates one part of the talk to another: what exercises and decks serve, the slide
+    ids `slides:` names, the agenda's exercises, group sizes against the participants."""
+    from .cards import grouping_problems, serves_problems
+    from .deck import slide_problems
+
+    exercise_ids = [exercise.id for exercise in talk.exercises]
+    agenda = [
+        item.problem(_unknown_exercise(item.exercise, exercise_ids), "exercise")
+        for item in talk.session.agenda
+        if item.exercise and item.exercise not in exercise_ids
+    ]
+    return [*serves_problems(talk), *slide_problems(talk), *agenda, *grouping_problems(talk)]
+
+
+def _unknown_exercise(name: str, known: list[str]) -> str:
+    hint = suggestion(name, known, "the exercise ids are:") or "the talk has no exercises"
+    return f"no exercise has the id '{name}'; {hint}"
 
 
 # Longer runs without a space cannot be set in a column (and cost WeasyPrint minutes to try).
@@ -165,27 +198,6 @@ def _pattern_hint(detail: dict[str, Any]) -> str:
     return f"in the expected form ({pattern})"
 
 
-def _attach_places(model: Model, source: Source, path: PathKey) -> None:
-    """Tell each model object which line of the file it came from."""
-    place = source.position(path)
-    model._place = (source.display, place.line if place else None, format_path(path))
-    model._field_lines = {
-        name: source.values[(*path, name)].line
-        for name in type(model).model_fields
-        if (*path, name) in source.values
-    }
-    for name in type(model).model_fields:
-        _attach_value(getattr(model, name), source, (*path, name))
-
-
-def _attach_value(value: Any, source: Source, path: PathKey) -> None:
-    if isinstance(value, Model):
-        _attach_places(value, source, path)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _attach_value(item, source, (*path, index))
-
-
 def _missing_files(talk: Talk, source: Source, base: Path, allow_network: bool) -> Iterator[Problem]:
     """Images and logos the talk names that are not there, or lie outside its folder."""
     root = base.resolve()
@@ -235,4 +247,4 @@ def _named_files(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
         yield (*path, "theme", "logo"), theme.logo
 
 
-__all__ = ["describe", "format_path", "validate"]
+__all__ = ["Validated", "cross_reference_problems", "describe", "format_path", "validate"]

@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote
 
 from .. import __version__
+from ..errors import BuildWarning
+from ..reads import Reads, record_file
 
 if TYPE_CHECKING:
+    from ..pdf import Layout
     from ..schema import Paper, Talk
     from ..templates import Templates
 
@@ -82,15 +85,21 @@ class Output:
     data: bytes
     summary: str = ""
     seconds: float = 0.0
+    artefact: str = ""  # set by the scheduler from the registry
 
 
 @dataclass
 class Result:
-    """All a renderer made, with what it noticed on the way."""
+    """All a renderer made, with what it noticed and what it read on the way."""
 
     outputs: list[Output] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[BuildWarning] = field(default_factory=list)
     memo: dict[str, Any] = field(default_factory=dict)  # a hint for the next build (kept in the cache)
+    reads: Reads = field(default_factory=Reads)  # filled in by the scheduler, for the cache
+
+    def warn(self, code: str, message: str, *, hint: str | None = None) -> None:
+        """Note a warning about the artefact as a whole (the scheduler names the artefact)."""
+        self.warnings.append(BuildWarning(code, message, hint=hint))
 
 
 class Renderer(Protocol):
@@ -109,10 +118,13 @@ def merged(results: list[Result]) -> Result:
     outputs = sorted((o for r in results for o in r.outputs), key=lambda o: not o.name.endswith(".pdf"))
     warnings = list(dict.fromkeys(w for r in results for w in r.warnings))
     memo = {key: value for r in results for key, value in r.memo.items()}
-    return Result(outputs, warnings, memo)
+    reads = Reads()
+    for result in results:
+        reads.update(result.reads)
+    return Result(outputs, warnings, memo, reads)
 
 
-def lay_out_checked(job: Job, html: str, artefact: str, result: Result):
+def lay_out_checked(job: Job, html: str, artefact: str, result: Result) -> Layout:
     """Lay `html` out for `artefact`: refused files are an error, WeasyPrint's warnings go to
     `result`."""
     from ..pdf import lay_out  # WeasyPrint loads only when something is laid out
@@ -160,6 +172,7 @@ def _data_uri(address: str, folder: Path, network_timeout: float | None) -> str 
         if not path.is_relative_to(root) or not path.is_file():
             return None
         data, kind = path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        record_file(path)
     return f"data:{kind};base64,{base64.b64encode(data).decode()}"
 
 

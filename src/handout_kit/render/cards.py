@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from ..cards import Card, build_cards
-from ..errors import ContentError
+from ..errors import BuildWarning, ContentError
 from ..imposition import PAPER_MM, Imposition, Rect, impose, parse_card_size
 from ..pdf import Layout
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked
@@ -44,7 +44,7 @@ class CardsRenderer:
         result = Result()
         cards = build_cards(job.talk)
         if not cards:
-            result.warnings.append("cards: the talk has no exercises or card decks; no cards made")
+            result.warn("no-cards", "the talk has no exercises or card decks; no cards made")
             return result
         options = job.talk.cards
         paper = options.paper or job.effective_paper
@@ -106,9 +106,9 @@ class CardsRenderer:
             sheets.append(Sheet(fronts, backs))
         return sheets
 
-    def _overflows(self, layout: Layout, cards: list[Card]) -> list[str]:
+    def _overflows(self, layout: Layout, cards: list[Card]) -> list[BuildWarning]:
         by_id = {card.id: card for card in cards}
-        warnings = []
+        warnings: list[BuildWarning] = []
         seen = set()
         for index in range(layout.page_count):
             for element, below, right in layout.overflows(index, "card-content"):
@@ -119,9 +119,18 @@ class CardsRenderer:
                     seen.add(card.id)
                     side = element.get("data-side", "front")
                     title = clip(element.get("data-title", card.id))
+                    file, _, line = card.where.rpartition(":")
+                    by = max(below, right) * 0.2646
+                    what = f"the {side} of card \u201c{title}\u201d overflows by {by:.1f} mm"
                     warnings.append(
-                        f"cards: the {side} of card \u201c{title}\u201d ({card.where}) overflows by "
-                        f"{max(below, right) * 0.2646:.1f} mm; shorten its text or choose a larger card size"
+                        BuildWarning(
+                            "card-overflow",
+                            what,
+                            self.name,
+                            file or card.where,
+                            int(line) if line.isdigit() else None,
+                            hint="shorten its text or choose a larger card size",
+                        )
                     )
         return warnings
 

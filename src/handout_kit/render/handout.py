@@ -126,7 +126,5 @@ class HandoutRenderer:
         for role, family in (("body", fonts.body), ("heading", fonts.heading)):
             if family.lower() not in used:
                 fallback = ", ".join(sorted(layout.font_families())) or "none"
-                result.warnings.append(
-                    f"handout: {role} font '{family}' is not installed; the PDF uses {fallback} "
-                    "instead (see README: fonts)"
-                )
+                what = f"{role} font '{family}' is not installed; the PDF uses {fallback} instead"
+                result.warn("font-missing", what, hint="install it, or name another in theme.fonts")

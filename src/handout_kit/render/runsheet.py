@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..cards import grouping_notes, groups_in_room, units
-from ..errors import ContentError
 from ..schema import Exercise, Talk
 from .base import PAPER_NAMES, Job, Output, Result, embed_images, lay_out_checked
 
@@ -45,17 +44,15 @@ class RunSheetRenderer:
         talk = job.talk
         result = Result()
         if not talk.exercises and not talk.session.agenda:
-            result.warnings.append("run-sheet: the talk has no exercises or agenda; no run-sheet made")
+            result.warn("no-run-sheet", "the talk has no exercises or agenda; no run-sheet made")
             return result
         blocks = agenda(talk)
         total = sum(block.minutes for block in blocks)
         planned = talk.event.duration_minutes if talk.event else None
         if planned and total > planned:
-            result.warnings.append(
-                f"run-sheet: the agenda takes {total} minutes; the session has {planned} "
-                f"({total - planned} over)"
-            )
-        result.warnings.extend(f"run-sheet: {note}" for note in grouping_notes(talk))
+            what = f"the agenda takes {total} minutes; the session has {planned} ({total - planned} over)"
+            result.warn("agenda-over-time", what, hint="shorten a block or raise event.duration_minutes")
+        result.warnings.extend(grouping_notes(talk))
         end = _clock(talk.event.start if talk.event else None, total)
         context = job.context(
             blocks=blocks,
@@ -71,7 +68,7 @@ class RunSheetRenderer:
             layout = lay_out_checked(job, html, self.name, result)
             data = layout.pdf(self.name)
             if layout.page_count > 1:
-                result.warnings.append(f"run-sheet: runs to {layout.page_count} pages; it is meant for one")
+                result.warn("run-sheet-pages", f"runs to {layout.page_count} pages; it is meant for one")
             paper = PAPER_NAMES[job.effective_paper]
             summary = f"{len(blocks)} blocks, {total} of {planned or '?'} minutes, {paper}"
             result.outputs.append(Output("run-sheet.pdf", data, summary, time.perf_counter() - started))
@@ -85,13 +82,6 @@ def agenda(talk: Talk) -> list[Block]:
     """The session's blocks with their clock times: the agenda, or the exercises in order."""
     by_id = {exercise.id: exercise for exercise in talk.exercises}
     items = talk.session.agenda
-    problems = [
-        item.problem(f"no exercise has the id '{item.exercise}'", "exercise")
-        for item in items
-        if item.exercise and item.exercise not in by_id
-    ]
-    if problems:
-        raise ContentError(problems)
     entries: list[tuple[Markup, int, Exercise | None]] = []
     if items:
         for item in items:

@@ -10,6 +10,7 @@ from html import unescape
 from markupsafe import Markup
 
 from ..deck import Deck, Slide, build_deck
+from ..errors import BuildWarning
 from ..fonts import Face, embedded_font_css
 from ..pdf import Layout
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked
@@ -47,10 +48,11 @@ class SlidesRenderer:
         result.outputs.sort(key=lambda output: not output.name.endswith(".pdf"))  # PDFs first
         return result
 
-    def _overflows(self, deck: Deck, layout: Layout) -> list[str]:
+    def _overflows(self, deck: Deck, layout: Layout) -> list[BuildWarning]:
         if layout.page_count != len(deck.slides):
-            return [f"slides: {layout.page_count} pages for {len(deck.slides)} slides; a slide broke in two"]
-        warnings = []
+            what = f"{layout.page_count} pages for {len(deck.slides)} slides; a slide broke in two"
+            return [BuildWarning("slide-overflow", what, self.name)]
+        warnings: list[BuildWarning] = []
         for index, slide in enumerate(deck.slides):
             found = layout.overflows(index, "slide-inner")
             _, below, right = found[0] if found else (None, 0.0, 0.0)
@@ -63,9 +65,17 @@ class SlidesRenderer:
                     )
                     if part
                 )
+                file, _, line = slide.where.rpartition(":")
+                what = f"slide {index + 1} \u201c{clip(_plain(slide.title))}\u201d overflows: {where}"
                 warnings.append(
-                    f"slides: slide {index + 1} \u201c{clip(_plain(slide.title))}\u201d ({slide.where}) "
-                    f"overflows: {where}; shorten it or give it a `slide:` version"
+                    BuildWarning(
+                        "slide-overflow",
+                        what,
+                        self.name,
+                        file or slide.where,
+                        int(line) if line.isdigit() else None,
+                        hint="shorten it or give it a `slide:` version",
+                    )
                 )
         return warnings
 
@@ -89,7 +99,7 @@ class SlidesRenderer:
         )
         font_css = Markup(css)  # generated here from font files, never from user text
         for face in missing:
-            result.warnings.append(f"slides: font '{face}' is not installed; the HTML deck falls back")
+            result.warn("font-missing", f"font '{face}' is not installed; the HTML deck falls back")
         outputs = []
         for name, with_notes in (("slides.html", False), (PRESENTER_FILE, True)):
             html = job.templates.render(DECK_TEMPLATE, **context, with_notes=with_notes, font_css=font_css)
@@ -102,11 +112,15 @@ class SlidesRenderer:
         return outputs
 
 
-def _leaked_notes(deck: Deck, audience_html: str) -> list[str]:
+def _leaked_notes(deck: Deck, audience_html: str) -> list[BuildWarning]:
     """Speaker notes that a (user's) template put into the audience deck."""
     return [
-        f"slides: the audience deck slides.html shows the speaker notes of slide {index + 1} "
-        f"({slide.where}); notes belong in {PRESENTER_FILE} only"
+        BuildWarning(
+            "notes-in-audience-deck",
+            f"the audience deck slides.html shows the speaker notes of slide {index + 1} ({slide.where})",
+            "slides",
+            hint=f"notes belong in {PRESENTER_FILE} only",
+        )
         for index, slide in enumerate(deck.slides)
         if slide.notes and len(str(slide.notes)) > 40 and str(slide.notes) in audience_html
     ]

@@ -1,0 +1,132 @@
+"""Scheduling renders: every artefact of every talk, costliest first, in this process or in a
+pool of processes, through one path; each talk is handed on as soon as all of its artefacts
+are rendered, and a talk whose artefact failed is handed on at once."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from .artefacts import ARTEFACTS, by_cost
+from .errors import KitError, RenderProcessError
+from .plan import Progress, TalkBuild
+from .reads import recording
+from .render.base import Job, Result, merged
+
+Task = tuple[TalkBuild, str, str | None]  # a talk, an artefact, one of its parts (None: whole)
+Outcome = Result | KitError
+
+
+def render_talks(
+    talks: list[TalkBuild], jobs: int | None, progress: Progress, on_done: Callable[[TalkBuild], None]
+) -> None:
+    """Render what every talk has left to render and hand each talk to `on_done` when done."""
+    for talk in talks:
+        if not talk.todo:
+            on_done(talk)
+    pairs = [(talk, name) for talk in talks for name in by_cost(talk.todo)]
+    if not pairs:
+        return
+    workers = min(len(pairs), jobs or os.cpu_count() or 1)
+    # An artefact with independent parts (the deck and its notes) is split across processes.
+    tasks: list[Task] = [
+        (talk, name, part)
+        for talk, name in pairs
+        for part in ((ARTEFACTS[name].parts if workers > 1 else ()) or (None,))
+    ]
+    outcomes = _in_pool(tasks, workers, progress) if workers > 1 else _in_process(tasks, progress)
+    _collect(tasks, outcomes, progress, on_done)
+
+
+def render_artefact(name: str, job: Job) -> Outcome:
+    """Render one artefact (or one part of it), recording what it read; an error is returned,
+    not raised, so it crosses from a pool process as a value."""
+    try:
+        with recording() as reads:
+            result = ARTEFACTS[name].renderer().render(job)
+    except KitError as error:
+        return error
+    result.reads = reads
+    result.warnings = [warning.of(name) for warning in result.warnings]
+    for output in result.outputs:
+        output.artefact = name
+    return result
+
+
+def _in_process(tasks: list[Task], progress: Progress) -> Iterator[tuple[Task, Outcome]]:
+    for task in tasks:
+        talk, name, part = task
+        if talk.report.error is not None or talk.job is None:
+            continue
+        progress(f"{talk.label}{name}: rendering")
+        prefixed = (lambda m, label=talk.label: progress(label + m)) if talk.label else progress
+        yield task, render_artefact(name, replace(talk.job, part=part, progress=prefixed))
+
+
+def _in_pool(tasks: list[Task], workers: int, progress: Progress) -> Iterator[tuple[Task, Outcome]]:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("fork")  # workers start with the kit already imported
+    count = min(len(tasks), workers)
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        pending: dict[Future[Outcome], Task] = {}
+        for task in tasks:
+            talk, name, part = task
+            assert talk.job is not None
+            pending[pool.submit(render_artefact, name, replace(talk.job, part=part, progress=_silent))] = task
+        progress(f"rendering {len({(id(t), n) for t, n, _ in tasks})} artefact(s) in {count} processes")
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    task = pending.pop(future)
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool as error:
+                        raise RenderProcessError(
+                            f"a render process stopped while making {task[0].label}{task[1]} "
+                            "(out of memory? try --jobs 1)"
+                        ) from error
+                    yield task, outcome
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # an error or Ctrl-C: start nothing more
+            raise
+
+
+def _collect(
+    tasks: list[Task],
+    outcomes: Iterator[tuple[Task, Outcome]],
+    progress: Progress,
+    on_done: Callable[[TalkBuild], None],
+) -> None:
+    """Take outcomes as they come, joining an artefact's parts in their declared order."""
+    expected: dict[tuple[int, str], list[str | None]] = {}
+    for talk, name, part in tasks:
+        expected.setdefault((id(talk), name), []).append(part)
+    done: dict[tuple[int, str], dict[str | None, Result]] = {}
+    total, count = len(expected), 0
+    for (talk, name, part), outcome in outcomes:
+        if talk.report.error is not None:
+            continue
+        if isinstance(outcome, KitError):
+            talk.report.error = outcome
+            progress(f"{talk.label}{name} failed")
+            on_done(talk)
+            continue
+        parts = done.setdefault((id(talk), name), {})
+        parts[part] = outcome
+        order = expected[(id(talk), name)]
+        if len(parts) < len(order):
+            continue
+        talk.results[name] = merged([parts[p] for p in order]) if len(order) > 1 else outcome
+        count += 1
+        progress(f"[{count}/{total}] {talk.label}{name} done")
+        if len(talk.results) == len(talk.todo):
+            on_done(talk)
+
+
+def _silent(message: str) -> None:
+    del message  # a terminal callback does not cross processes
