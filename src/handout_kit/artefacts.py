@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .render.base import Renderer
+    from .templates import Templates
 
 # What every artefact reads of the talk: its name, its language, who gives it, where, and how
 # it looks. A top-level key no artefact declares (a newer part of the format) counts as read by
@@ -103,6 +104,16 @@ def artefact(name: str) -> Artefact:
 def by_cost(names: list[str] | tuple[str, ...]) -> list[str]:
     """`names` with the costliest artefact first, so the longest work starts earliest."""
     return sorted(names, key=lambda name: ARTEFACTS[name].cost)
+
+
+def template_readers(templates: Templates) -> dict[str, list[str]]:
+    """For every template an artefact reaches from its entry templates (by reading them, not
+    rendering), the artefacts that read it."""
+    readers: dict[str, list[str]] = {}
+    for entry in ARTEFACTS.values():
+        for name in sorted(set().union(*(templates.referenced(t) for t in entry.entry_templates))):
+            readers.setdefault(name, []).append(entry.name)
+    return readers
 
 
 def parts_read(name: str, keys: list[str] | tuple[str, ...]) -> list[str]:

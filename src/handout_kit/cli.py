@@ -318,7 +318,8 @@ def templates_list(source, templates_dir) -> None:
     width = max(len(entry.name) for entry in entries)
     for entry in entries:
         where = entry.source if entry.source == "built-in" else _relative(Path(entry.source))
-        click.echo(f"{entry.name:<{width}}  {where}")
+        used = f"  (read by {', '.join(entry.artefacts)})" if entry.artefacts else ""
+        click.echo(f"{entry.name:<{width}}  {where}{used}")
 
 
 @templates.command("eject")

@@ -41,18 +41,26 @@ def init_project(folder: Path) -> list[Path]:
 class TemplateEntry:
     name: str
     source: str  # "built-in" or the overriding file
+    artefacts: tuple[str, ...] = ()  # the artefacts that read it
 
 
 def list_templates(user_dirs: list[Path]) -> list[TemplateEntry]:
-    """Every built-in template and stylesheet, with the file that is in effect for it."""
+    """Every built-in template and stylesheet, with the file that is in effect for it and the
+    artefacts that read it (from the registry's entry templates)."""
+    from .artefacts import template_readers
+    from .templates import Templates
+
     builtin = builtin_templates_dir()
+    user_dirs = [d for d in user_dirs if d.resolve() != builtin.resolve()]
+    readers = template_readers(Templates(user_dirs))
     entries = []
     for path in sorted(builtin.rglob("*")):
         name = path.relative_to(builtin).as_posix()
         if not path.is_file() or name.startswith(NOT_TEMPLATES):
             continue
         override = next((d / name for d in user_dirs if (d / name).is_file()), None)
-        entries.append(TemplateEntry(name, str(override) if override else "built-in"))
+        used = tuple(readers.get(name, ()))
+        entries.append(TemplateEntry(name, str(override) if override else "built-in", used))
     return entries
 
 

@@ -110,6 +110,23 @@ class Templates:
         found = next((path for path in candidates if path.is_file()), None)
         return found.resolve() if found is not None else None
 
+    def referenced(self, name: str) -> set[str]:
+        """Template `name` and every template it includes, imports or extends, read from the
+        sources without rendering (names Jinja cannot know before rendering are left out)."""
+        import jinja2.meta
+
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source, _, _ = self.environment.loader.get_source(self.environment, current)  # type: ignore[union-attr]
+            tree = self.environment.parse(source)
+            todo.extend(ref for ref in jinja2.meta.find_referenced_templates(tree) if ref)
+        return seen
+
     @property
     def roots(self) -> list[Path]:
         """Folders templates and stylesheets may be read from."""
