@@ -3,6 +3,7 @@ last good output left in place."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,22 @@ import pytest
 from conftest import MINIMAL_TALK, assert_clean_failure, run_cli
 
 
-@pytest.fixture
-def built(make_talk) -> Path:
-    """A project that built once, so failures can be checked to keep its outputs."""
-    project = make_talk()
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal talk, built once for the whole module."""
+    project = tmp_path_factory.mktemp("built-once")
+    (project / "content").mkdir()
+    (project / "content" / "talk.yaml").write_text(MINIMAL_TALK)
     assert run_cli("build", project).exit_code == 0
+    return project
+
+
+@pytest.fixture
+def built(built_once: Path, tmp_path: Path) -> Path:
+    """A project that built once (a copy of the module's build), so failures can be checked
+    to keep its outputs."""
+    project = tmp_path / "project"
+    shutil.copytree(built_once, project)
     return project
 
 
