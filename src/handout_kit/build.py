@@ -20,7 +20,7 @@ from .errors import ContentError, KitError, OutputError, Problem, RenderProcessE
 from .render import ARTEFACTS, Job, Output, Result, renderer
 from .source import display_name
 from .templates import Templates
-from .write import remove_leftovers, safe_target, write_atomic
+from .write import check_out_dir, remove_leftovers, replace_all
 
 if TYPE_CHECKING:
     from .schema import Paper, Talk
@@ -185,10 +185,12 @@ def _out_dir(content_file: Path, out_dir: Path | None, *, several: bool = False)
     """Where a talk's outputs go: --out (a subfolder per talk when there are several), else
     build/ beside content/. Never inside the content folder, which the cache reads."""
     project = project_dir_of(content_file)
+    named = out_dir is not None
     if out_dir is None:
         out_dir = project / "build"
     elif several:
         out_dir = out_dir / project.name
+    check_out_dir(out_dir, named=named)
     chosen = out_dir.resolve()
     if chosen.is_relative_to(content_file.resolve().parent):
         raise OutputError(
@@ -392,10 +394,9 @@ def _finish(talk: TalkBuild) -> None:
     if talk.write:
         assert talk.manifest is not None
         remove_leftovers(report.out_dir)
-        for output in report.outputs:
-            target = safe_target(report.out_dir, output.name)
-            write_atomic(target, output.data)
-            report.written.append(WrittenOutput(target, output))
+        # All of the talk's outputs or none: staged first, renamed into place together.
+        targets = replace_all(report.out_dir, [(output.name, output.data) for output in report.outputs])
+        report.written.extend(map(WrittenOutput, targets, report.outputs))
         for name, result in talk.results.items():
             outputs = {output.name: output.data for output in result.outputs}
             talk.manifest.record(name, talk.keys[name], outputs, result.warnings, result.memo)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import click
 
+from .messages import clean
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -25,7 +27,7 @@ class Problem:
             if self.column is not None:
                 place += f":{self.column}"
         where = f" {self.where}:" if self.where else ""
-        return f"{place}:{where} {self.what}"
+        return clean(f"{place}:{where} {self.what}")
 
 
 def suggestion(name: str, known: Sequence[str], listing: str, shown: int = 12) -> str:
@@ -44,6 +46,9 @@ class KitError(click.ClickException):
     """Base of every error the kit reports to the user; click prints it without a traceback."""
 
     exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(clean(message))
 
     def show(self, file=None) -> None:
         click.echo(click.style("error: ", fg="red", bold=True) + self.format_message(), err=True)

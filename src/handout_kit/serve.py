@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .build import BuildOptions, build, find_content, project_dir_of
 from .errors import KitError
+from .interrupt import Interrupted
 from .render import ARTEFACTS
 
 STATUS_PATH = "/__handout_kit/status"
@@ -158,7 +159,7 @@ def serve(
                 if options.only:
                     only = tuple(name for name in only if name in options.only)
                 _rebuild(options, only, state, echo)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         pass
     finally:
         server.shutdown()

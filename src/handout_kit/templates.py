@@ -1,4 +1,9 @@
-"""Find and render templates: the user's first, then the built-ins (also under `builtin/`)."""
+"""Find and render templates: the user's first, then the built-ins (also under `builtin/`).
+
+Every template, built-in or downloaded, runs in Jinja's sandbox: it sees the talk and the
+names the kit passes, never Python's internals, and it reads only template files that lie,
+after symlinks, inside a template root.
+"""
 
 from __future__ import annotations
 
@@ -46,15 +51,17 @@ def _environment(
     del files  # only part of the cache key
     import jinja2  # here, not at import time: a build with nothing to render never needs it
 
-    builtin = jinja2.FileSystemLoader(builtin_dir)
+    from ._sandbox import KitSandbox, RootedLoader
+
+    builtin = RootedLoader(builtin_dir)
     loader = jinja2.ChoiceLoader(
         [
             jinja2.PrefixLoader({"builtin": builtin}, delimiter="/"),
-            *(jinja2.FileSystemLoader(d) for d in user_dirs),
+            *(RootedLoader(d) for d in user_dirs),
             builtin,
         ]
     )
-    environment = jinja2.Environment(
+    environment = KitSandbox(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "svg"], default_for_string=False),
         undefined=jinja2.StrictUndefined,
@@ -92,7 +99,9 @@ class Templates:
         return [*self.user_dirs, self.builtin_dir]
 
     def render(self, name: str, **context: Any) -> str:
-        """Render template `name`, turning any Jinja failure into a TemplateError with a line."""
+        """Render template `name`, turning any failure inside a template (a syntax error, an
+        unknown name, a refused attribute, a division by zero, runaway recursion, a missing
+        include) into a TemplateError with the template's file and line."""
         import jinja2
 
         try:
@@ -102,8 +111,23 @@ class Templates:
                 f"{self._display(error.filename, error.name)}:{error.lineno}: {error.message}"
             ) from None
         except jinja2.TemplateNotFound as error:
-            raise TemplateError(f"template not found: {error.name}") from None
+            place = self._failing_place(error)
+            missing = f"template not found: {error.name}"
+            raise TemplateError(missing if place == "template" else f"{place}: {missing}") from None
         except jinja2.UndefinedError as error:
+            raise TemplateError(f"{self._failing_place(error)}: {error.message}") from None
+        except jinja2.exceptions.SecurityError as error:
+            what = f"not allowed in a template: {error}"
+            raise TemplateError(f"{self._failing_place(error)}: {what}") from None
+        except RecursionError as error:
+            what = "runaway recursion (a macro or include that calls itself without end)"
+            raise TemplateError(f"{self._failing_place(error)}: {what}") from None
+        except MemoryError as error:
+            raise TemplateError(f"{self._failing_place(error)}: ran out of memory") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
+            what = f"{type(error).__name__}: {error}"
+            raise TemplateError(f"{self._failing_place(error)}: {what}") from None
+        except jinja2.TemplateError as error:
             raise TemplateError(f"{self._failing_place(error)}: {error.message}") from None
 
     def _display(self, filename: str | None, name: str | None) -> str:
@@ -125,7 +149,7 @@ class Templates:
         place = "template"
         while frame is not None:
             filename = frame.tb_frame.f_code.co_filename
-            if filename.endswith((".html", ".css", ".svg", ".j2")):
+            if filename.endswith((".html", ".css", ".svg", ".js", ".j2")):
                 place = f"{self._display(filename, None)}:{frame.tb_lineno}"
             frame = frame.tb_next
         return place
