@@ -33,12 +33,26 @@ TEMPLATE_FOLDERS = {
 def _hash_tree(digest: Any, folder: Path, skip: Path | None) -> None:
     if not folder.is_dir():
         return
+    root = folder.resolve()
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-            if skip is not None and path.resolve().is_relative_to(skip):
+            resolved = path.resolve()
+            # A link out of the folder is never read by a build, so it is not hashed either.
+            if (skip is not None and resolved.is_relative_to(skip)) or not resolved.is_relative_to(root):
                 continue
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(hashlib.sha256(_read(path)).digest())
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        from .errors import ContentError, Problem
+        from .source import display_name
+
+        what = f"cannot be read ({error.strerror or error}); fix its permissions or move it out"
+        raise ContentError([Problem(display_name(path), None, None, "", what)]) from None
 
 
 def input_key(name: str, content_dir: Path, template_roots: list[Path], options: dict, out_dir: Path) -> str:
@@ -55,7 +69,7 @@ def input_key(name: str, content_dir: Path, template_roots: list[Path], options:
         for folder in folders:
             _hash_tree(digest, root / folder, out_dir)
         for loose in sorted(p for p in root.glob("*") if p.is_file()):  # could be included by any
-            digest.update(loose.name.encode() + b"\0" + hashlib.sha256(loose.read_bytes()).digest())
+            digest.update(loose.name.encode() + b"\0" + hashlib.sha256(_read(loose)).digest())
     return digest.hexdigest()
 
 

@@ -208,7 +208,13 @@ def check(source, paper, strict, templates_dir, output_format, allow_network, ne
 @only_option
 @paper_option
 @templates_option
-@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: a free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: a free one).",
+)
 @allow_network_option
 @network_timeout_option
 def serve(source, out_dir, only, paper, templates_dir, port, allow_network, network_timeout) -> None:

@@ -66,8 +66,8 @@ def _short(value: Any) -> str:
 
 
 def _problem(source: Source, detail: dict[str, Any]) -> Problem:
-    path: PathKey = tuple(part for part in detail["loc"] if not _is_union_tag(part))
     kind = detail["type"]
+    path = _user_path(detail["loc"], source.data, keep_last=kind == "missing")
     value = detail.get("input")
     if kind == "extra_forbidden":
         return source.problem(path, _unknown_key(path, source), key=True)
@@ -76,9 +76,21 @@ def _problem(source: Source, detail: dict[str, Any]) -> Problem:
     return source.problem(path, _message(kind, detail, value))
 
 
-def _is_union_tag(part: Any) -> bool:
-    # pydantic inserts the validator or union member name into locations; not a user path.
-    return isinstance(part, str) and (part.startswith("function-") or "[" in part)
+def _user_path(loc: tuple[Any, ...], data: Any, *, keep_last: bool) -> PathKey:
+    """The part of pydantic's location that is the user's: it also holds the names of
+    validators and union members (`function-after[...]`), which the user never wrote, and
+    the user may write a key that looks like one (`links[0]:`). So each part is kept only
+    where the data has it (and the last, for a key reported missing)."""
+    path: list[str | int] = []
+    for index, part in enumerate(loc):
+        in_mapping = isinstance(data, dict) and isinstance(part, str) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_mapping or in_list:
+            data = data[part]
+        elif not (keep_last and index == len(loc) - 1):
+            continue
+        path.append(part)
+    return tuple(path)
 
 
 def _unknown_key(path: PathKey, source: Source) -> str:
