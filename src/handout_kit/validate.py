@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 
@@ -30,14 +31,15 @@ def validate(source: Source, *, allow_network: bool = False) -> Talk:
         problems = [_problem(source, detail) for detail in error.errors()]
         raise ContentError(sorted(set(problems), key=_order)) from None
     _attach_places(talk, source, ())
-    problems = list(_missing_files(talk, source, base, allow_network))
+    image_warnings: list[str] = []
+    problems = list(_missing_files(talk, source, base, allow_network, image_warnings))
     if problems:
         raise ContentError(problems)
     talk._warnings = [
         str(source.problem(path, f"image '{image}' has no alt text; say what it shows in ![...]"))
         for path, text in _texts(talk, ())
         for image in text.images_without_alt
-    ]
+    ] + image_warnings
     return talk
 
 
@@ -198,9 +200,16 @@ def _attach_value(value: Any, source: Source, path: PathKey) -> None:
             _attach_value(item, source, (*path, index))
 
 
-def _missing_files(talk: Talk, source: Source, base: Path, allow_network: bool) -> Iterator[Problem]:
-    """Images and logos the talk names that are not there, or lie outside its folder."""
+def _missing_files(
+    talk: Talk, source: Source, base: Path, allow_network: bool, warnings: list[str]
+) -> Iterator[Problem]:
+    """Images and logos the talk names that are not there, lie outside its folder (once
+    symlinks are followed), or cannot be used (damaged, enormous, an SVG reaching out);
+    what is only worth a word (an animated image) goes into `warnings`."""
+    from .images import inspect
+
     root = base.resolve()
+    inspected: dict[Path, Any] = {}
     for path, text in _texts(talk, ()):
         longest = max((len(word) for word in text.plain.split()), default=0)
         if longest > MAX_WORD:
@@ -219,11 +228,17 @@ def _missing_files(talk: Talk, source: Source, base: Path, allow_network: bool) 
             what = f"'{name}': only files beside the talk are used (no web or data addresses)"
             yield source.problem(path, what)
             continue
-        target = (base / name).resolve()
+        target = (base / unquote(name)).resolve()
         if not target.is_relative_to(root):
             yield source.problem(path, f"'{name}' lies outside the talk's folder")
         elif not target.is_file():
-            yield source.problem(path, f"image '{name}' not found (looked in {root})")
+            yield source.problem(path, f"image '{name}' not found (looked in {source.path.parent.name}/)")
+        else:
+            if target not in inspected:
+                inspected[target] = inspect(target, unquote(name), base, allow_network)
+            for what in inspected[target].errors:
+                yield source.problem(path, what)
+            warnings.extend(str(source.problem(path, what)) for what in inspected[target].warnings)
 
 
 def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Text]]:
