@@ -26,6 +26,6 @@ def _clip(match: re.Match[str]) -> str:
 
 def clean(text: str) -> str:
     """`text` with control characters written as escapes (\\x1b) and every run of more than
-    LONGEST_RUN characters without a space cut to its start and its length."""
+    LONGEST_RUN characters without a space or a quote cut to its start and its length."""
     text = _CONTROL.sub(_escape, text)
-    return re.sub(rf"[^\s]{{{LONGEST_RUN + 1},}}", _clip, text)
+    return re.sub(rf"[^\s'\"\u2018-\u201d]{{{LONGEST_RUN + 1},}}", _clip, text)

@@ -182,7 +182,7 @@ def _pattern_hint(detail: dict[str, Any]) -> str:
 def _attach_places(model: Model, source: Source, path: PathKey) -> None:
     """Tell each model object which line of the file it came from."""
     place = source.position(path)
-    model._place = (source.display, place.line if place else None, format_path(path))
+    model._place = (_project_name(source.path), place.line if place else None, format_path(path))
     model._field_lines = {
         name: source.values[(*path, name)].line
         for name in type(model).model_fields
@@ -190,6 +190,12 @@ def _attach_places(model: Model, source: Source, path: PathKey) -> None:
     }
     for name in type(model).model_fields:
         _attach_value(getattr(model, name), source, (*path, name))
+
+
+def _project_name(path: Path) -> str:
+    """The talk file as named inside its project (`content/talk.yaml`): where a part of the
+    talk was written goes into outputs (data-where), which must not hold a local path."""
+    return f"content/{path.name}" if path.resolve().parent.name == "content" else path.name
 
 
 def _attach_value(value: Any, source: Source, path: PathKey) -> None:
