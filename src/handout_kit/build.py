@@ -23,7 +23,7 @@ from .plan import BuildOptions, Progress, TalkBuild, plan_talk
 from .report import BuildReport, WrittenOutput
 from .schedule import render_talks
 from .source import display_name
-from .write import remove_leftovers, safe_target, write_atomic
+from .write import remove_leftovers, replace_all
 
 if TYPE_CHECKING:
     from .schema import Talk
@@ -113,10 +113,9 @@ def _finish(talk: TalkBuild) -> None:
     if talk.write:
         assert talk.manifest is not None and talk.state is not None
         remove_leftovers(report.out_dir)
-        for output in report.outputs:
-            target = safe_target(report.out_dir, output.name)
-            write_atomic(target, output.data)
-            report.written.append(WrittenOutput(target, output))
+        # All of the talk's outputs or none: staged first, renamed into place together.
+        targets = replace_all(report.out_dir, [(output.name, output.data) for output in report.outputs])
+        report.written.extend(map(WrittenOutput, targets, report.outputs))
         for name, result in talk.results.items():
             outputs = {output.name: output.data for output in result.outputs}
             warnings = [w.as_dict() for w in result.warnings]

@@ -266,7 +266,13 @@ def check(
 @only_option
 @paper_option
 @templates_option
-@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: a free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: a free one).",
+)
 @allow_network_option
 @network_timeout_option
 def serve(source, out_dir, only, paper, templates_dir, port, allow_network, network_timeout) -> None:
@@ -354,25 +360,60 @@ def _paper(paper: str | None) -> Paper | None:
 
 
 def _print_warnings(warnings: Sequence[BuildWarning], indent: str = "") -> None:
+    from .messages import clean
+
     for warning in warnings:
-        click.echo(indent + click.style("warning: ", fg="yellow", bold=True) + str(warning), err=True)
+        click.echo(indent + click.style("warning: ", fg="yellow", bold=True) + clean(str(warning)), err=True)
 
 
 def _relative(path: Path) -> str:
+    from .messages import clean
+
     try:
-        return str(path.relative_to(Path.cwd()))
+        return clean(str(path.relative_to(Path.cwd())))
     except ValueError:
-        return str(path)
+        return clean(str(path))
 
 
 def main() -> None:
-    """Entry point: a bug still ends in one line, never a traceback (set HANDOUT_KIT_DEBUG=1)."""
+    """Entry point: a bug still ends in one line, never a traceback (set HANDOUT_KIT_DEBUG=1);
+    Ctrl-C ends in one line and exit code 130."""
     import os
 
+    from . import interrupt
+
+    interrupt.install()
     try:
-        cli()
+        code = cli.main(standalone_mode=False)
+    except interrupt.Interrupted:
+        _interrupted()
+    except click.ClickException as error:
+        if interrupt.was_interrupted():  # a render process ended by the same Ctrl-C
+            _interrupted()
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
     except Exception as error:
         if os.environ.get("HANDOUT_KIT_DEBUG"):
             raise
-        click.echo(f"internal error: {type(error).__name__}: {error} (please report it)", err=True)
+        if interrupt.was_interrupted():
+            _interrupted()
+        what = _clean(f"{type(error).__name__}: {error}")
+        click.echo(f"internal error: {what} (please report it)", err=True)
         sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _interrupted() -> None:
+    from .interrupt import EXIT_CODE
+
+    click.echo("interrupted: every output is either the last good one or complete", err=True)
+    sys.exit(EXIT_CODE)
+
+
+def _clean(text: str) -> str:
+    from .messages import clean
+
+    return clean(text)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import ContentError, OutputError, Problem
 from .source import display_name
+from .write import check_out_dir
 
 CONTENT_FILE = Path("content") / "talk.yaml"
 
@@ -62,10 +63,12 @@ def out_dir_for(content_file: Path, out_dir: Path | None, *, several: bool = Fal
     """Where a talk's outputs go: --out (a subfolder per talk when there are several), else
     build/ beside content/. Never inside the content folder, which the cache reads."""
     project = project_dir_of(content_file)
+    named = out_dir is not None
     if out_dir is None:
         out_dir = project / "build"
     elif several:
         out_dir = out_dir / project.name
+    check_out_dir(out_dir, named=named)
     chosen = out_dir.resolve()
     if chosen.is_relative_to(content_file.resolve().parent):
         raise OutputError(

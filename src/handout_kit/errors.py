@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from .messages import clean
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -26,7 +28,7 @@ class Problem:
             if self.column is not None:
                 place += f":{self.column}"
         where = f" {self.where}:" if self.where else ""
-        return f"{place}:{where} {self.what}"
+        return clean(f"{place}:{where} {self.what}")
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ class KitError(click.ClickException):
     """Base of every error the kit reports to the user; click prints it without a traceback."""
 
     exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(clean(message))
 
     def show(self, file=None) -> None:
         click.echo(click.style("error: ", fg="red", bold=True) + self.format_message(), err=True)

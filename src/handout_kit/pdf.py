@@ -22,13 +22,26 @@ PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px; PDF measures in points.
 _NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)"')
 
 
-class ProjectFetcher(URLFetcher):
-    """Fetches only `data:` URLs and files under the given roots, plus web addresses when a
-    network timeout is given (`--allow-network`); records what it refused."""
+# Files beside the talk are addressed under this made-up folder, never under their real one:
+# no absolute local path can reach a PDF (a link, a resource name), and the same talk built
+# in two folders gives the same bytes.
+TALK_ROOT = "/handout-kit-talk"
+TALK_BASE_URL = f"file://{TALK_ROOT}/"
+# What a template folder may give a layout: stylesheets and fonts, never content.
+TEMPLATE_FILE_TYPES = (".css", ".woff", ".woff2", ".ttf", ".otf")
 
-    def __init__(self, roots: Sequence[Path], network_timeout: float | None = None) -> None:
+
+class ProjectFetcher(URLFetcher):
+    """Fetches only `data:` URLs, files inside the talk's folder, stylesheets and fonts inside
+    a template folder, plus web addresses when a network timeout is given (`--allow-network`);
+    records what it refused. Every path is checked after its symlinks are followed."""
+
+    def __init__(
+        self, content_dir: Path, template_roots: Sequence[Path] = (), network_timeout: float | None = None
+    ) -> None:
         super().__init__(allowed_protocols={"file", "data"}, timeout=1)
-        self.roots = [root.resolve() for root in roots]
+        self.content_dir = content_dir.resolve()
+        self.template_roots = [root.resolve() for root in template_roots]
         self.network_timeout = network_timeout
         self.refused: list[str] = []
 
@@ -37,13 +50,16 @@ class ProjectFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme == "file":
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if path.is_file() and any(path.is_relative_to(root) for root in self.roots):
+            asked = Path(unquote(urlsplit(url).path))
+            shown = str(asked.relative_to(TALK_ROOT)) if asked.is_relative_to(TALK_ROOT) else str(asked)
+            path = self.local_path(asked)
+            if path is not None and path.is_file() and self.allowed(path):
                 record_file(path)
-                return super().fetch(url, headers)
-            reason = "not found" if not path.exists() else "outside the talk's folder"
-            self.refused.append(f"{path} ({reason})")
-            raise ValueError(f"refused {url}: {reason}")
+                return URLFetcherResponse(url, path.read_bytes())
+            exists = path is not None and path.exists()
+            reason = "not found" if not exists else "outside the talk's folder"
+            self.refused.append(f"{shown} ({reason})")
+            raise ValueError(f"refused {shown}: {reason}")
         if self.network_timeout is not None and network.is_remote(url):
             try:
                 data, kind = network.fetch(url, self.network_timeout)
@@ -53,6 +69,22 @@ class ProjectFetcher(URLFetcher):
             return URLFetcherResponse(url, data, {"Content-Type": kind})
         self.refused.append(f"{url} (network access is off; --allow-network turns it on)")
         raise ValueError(f"refused {url}: network access is off")
+
+    def local_path(self, asked: Path) -> Path | None:
+        """The real file for a path under TALK_ROOT (or a real absolute path), symlinks followed."""
+        try:
+            if asked.is_relative_to(TALK_ROOT):
+                return (self.content_dir / asked.relative_to(TALK_ROOT)).resolve()
+            return asked.resolve()
+        except (OSError, RuntimeError):
+            return None
+
+    def allowed(self, path: Path) -> bool:
+        if path.is_relative_to(self.content_dir):
+            return True
+        return path.suffix.lower() in TEMPLATE_FILE_TYPES and any(
+            path.is_relative_to(root) for root in self.template_roots
+        )
 
 
 @dataclass
@@ -228,14 +260,25 @@ def _bottom(box) -> float:
     return box.position_y + box.margin_height()
 
 
-def lay_out(html: str, base_dir: Path, roots: Sequence[Path], network_timeout: float | None = None) -> Layout:
-    """Lay out `html` as paged media; files resolve against `base_dir`, only inside `roots`
-    (and the web, within `network_timeout` seconds, when that is given)."""
-    fetcher = ProjectFetcher([base_dir, *roots], network_timeout)
+def lay_out(
+    html: str, content_dir: Path, template_roots: Sequence[Path], network_timeout: float | None = None
+) -> Layout:
+    """Lay out `html` as paged media; relative addresses resolve in `content_dir`, stylesheets
+    and fonts may also come from `template_roots` (and files from the web, within
+    `network_timeout` seconds, when that is given)."""
+    fetcher = ProjectFetcher(content_dir, template_roots, network_timeout)
     diagnostics = Diagnostics()
     with captured_warnings(diagnostics.warnings):
-        document = HTML(string=html, base_url=f"{base_dir.resolve().as_uri()}/", url_fetcher=fetcher).render(
-            pdf_tags=True
-        )
+        page = HTML(string=_without_local_links(html), base_url=TALK_BASE_URL, url_fetcher=fetcher)
+        document = page.render(pdf_tags=True)
     diagnostics.refused.extend(fetcher.refused)
     return Layout(document, fetcher, diagnostics)
+
+
+_LOCAL_LINK = re.compile(r'(<a\b[^>]*?)\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"')
+
+
+def _without_local_links(html: str) -> str:
+    """A link to a file beside the talk keeps its text but loses its address in a PDF: the PDF
+    travels without the file, and the address would be a path on this machine."""
+    return _LOCAL_LINK.sub(r"\1", html)

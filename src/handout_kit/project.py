@@ -30,10 +30,18 @@ def init_project(folder: Path) -> list[Path]:
     if existing:
         names = ", ".join(str(path) for path in existing)
         raise ProjectError(f"{names} already exist{'s' if len(existing) == 1 else ''}; nothing was changed")
-    for path, data in planned.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("xb") as stream:  # "x": never over a file that appeared meanwhile
-            stream.write(data)
+    blocker = next((parent for parent in folder.parents if parent.exists() and not parent.is_dir()), None)
+    if folder.exists() and not folder.is_dir():
+        blocker = folder
+    if blocker is not None:
+        raise ProjectError(f"{blocker} is a file, not a folder; choose another place for the project")
+    try:
+        for path, data in planned.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("xb") as stream:  # "x": never over a file that appeared meanwhile
+                stream.write(data)
+    except OSError as error:
+        raise ProjectError(f"cannot create {error.filename or folder}: {error.strerror or error}") from None
     return list(planned)
 
 

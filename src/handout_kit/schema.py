@@ -433,7 +433,7 @@ class Talk(Model):
 def _place(model: Model, source: Any, path: tuple[str | int, ...]) -> None:
     """Tell `model` and everything in it which line of `source` it came from."""
     place = source.position(path)
-    model._place = (source.display, place.line if place else None, format_path(path))
+    model._place = (_project_name(source.path), place.line if place else None, format_path(path))
     model._field_lines = {
         name: source.values[(*path, name)].line
         for name in type(model).model_fields
@@ -444,6 +444,12 @@ def _place(model: Model, source: Any, path: tuple[str | int, ...]) -> None:
         for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
             if isinstance(item, Model):
                 _place(item, source, (*path, name) if index is None else (*path, name, index))
+
+
+def _project_name(path: Path) -> str:
+    """The talk file as named inside its project (`content/talk.yaml`): where a part of the
+    talk was written goes into outputs (data-where), which must not hold a local path."""
+    return f"content/{path.name}" if path.resolve().parent.name == "content" else path.name
 
 
 Item.model_rebuild()

@@ -6,20 +6,29 @@ and over every open page until the next good save.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from html import escape
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 from .build import BuildOptions, build
 from .discover import find_content, project_dir_of
 from .errors import KitError
+from .interrupt import Interrupted
+from .write import check_out_dir
 
 STATUS_PATH = "/__handout_kit/status"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 # Polls the server; reloads when a new build is in, shows the error while one is not.
 RELOAD_SCRIPT = """
@@ -63,24 +72,63 @@ class ServeState:
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    """Serves the output folder to this machine only: a request must name the server by a
+    loopback name (a DNS-rebinding page names its own), and only files that lie inside the
+    folder once links are followed are sent."""
+
     state: ServeState
+    root: Path
+
+    def handle(self) -> None:
+        with contextlib.suppress(ConnectionError, TimeoutError):  # a tab closed early: no news
+            super().handle()
 
     def do_GET(self) -> None:
+        if not self._host_allowed():
+            self.send_error(HTTPStatus.FORBIDDEN, "This server answers only to localhost")
+            return
         if self.path.split("?")[0] == STATUS_PATH:
             self._send(self.state.as_json(), "application/json")
             return
         path = Path(self.translate_path(self.path))
+        if not self._inside(path):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return
         if path.is_dir() and not (path / "index.html").exists():
             self._send(self._index(path).encode(), "text/html; charset=utf-8")
             return
         if path.suffix == ".html" and path.is_file():
-            self._send(_with_reload(path.read_text(encoding="utf-8")).encode(), "text/html; charset=utf-8")
+            text = path.read_bytes().decode("utf-8", "replace")
+            self._send(_with_reload(text).encode(), "text/html; charset=utf-8")
             return
         super().do_GET()
 
+    def do_HEAD(self) -> None:
+        if not self._host_allowed() or not self._inside(Path(self.translate_path(self.path))):
+            self.send_error(HTTPStatus.FORBIDDEN)
+            return
+        super().do_HEAD()
+
+    def _host_allowed(self) -> bool:
+        host = self.headers.get("Host", "")
+        port = self.server.server_address[1]
+        return host in {f"{name}:{port}" for name in LOOPBACK_NAMES}
+
+    def _inside(self, path: Path) -> bool:
+        try:
+            return path.resolve().is_relative_to(self.root)
+        except (OSError, RuntimeError):
+            return False
+
     def _index(self, folder: Path) -> str:
+        names = [
+            os.fsencode(p.name)
+            for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith(".") and self._inside(p)
+        ]
         links = "".join(
-            f'<li><a href="{p.name}">{p.name}</a></li>' for p in sorted(folder.iterdir()) if p.is_file()
+            f'<li><a href="{quote(name)}">{escape(name.decode("utf-8", "replace"))}</a></li>'
+            for name in names
         )
         return _with_reload(f"<!doctype html><title>handout-kit</title><h1>build/</h1><ul>{links}</ul>")
 
@@ -117,14 +165,15 @@ def serve(
 
     content_file = find_content(options.source)
     project = project_dir_of(content_file)
+    check_out_dir(options.out_dir or project / "build", named=options.out_dir is not None)
     out_dir = (options.out_dir or project / "build").resolve()
     # One process: forking beside the server's thread is not worth the risk for a rebuild.
     options = replace(options, source=content_file, out_dir=out_dir, jobs=1)
     template_dirs = [d.resolve() for d in (options.templates_dir, project / "templates") if d and d.is_dir()]
     state = ServeState()
+    handler = partial(type("Handler", (_Handler,), {"state": state, "root": out_dir}), directory=str(out_dir))
+    server = _listen(host, port, handler)  # before the first build: a taken port fails at once
     _rebuild(options, options.only, state, echo)
-    handler = partial(type("Handler", (_Handler,), {"state": state}), directory=str(out_dir))
-    server = ThreadingHTTPServer((host, port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     echo(f"serving http://{host}:{server.server_port}/ (Ctrl-C to stop)")
     watched = [content_file.parent.resolve(), *template_dirs]
@@ -133,12 +182,38 @@ def serve(
             paths = {Path(p).resolve() for _, p in changes}
             if any(not p.is_relative_to(out_dir) for p in paths):
                 _rebuild(options, options.only, state, echo)  # the cache renders what read a change
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         pass
     finally:
         server.shutdown()
         server.server_close()
         echo("stopped")
+
+
+def _listen(host: str, port: int, handler: Callable) -> ThreadingHTTPServer:
+    if not 0 <= port <= 65535:
+        raise ServeError(f"--port {port}: a port is a number from 1 to 65535 (0 picks a free one)")
+    try:
+        return _Server((host, port), handler)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            what = f"port {port} is in use; choose another with --port, or --port 0 for a free one"
+            raise ServeError(what) from None
+        raise ServeError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A request that failed is the browser's business, not a traceback in the terminal."""
+        import sys
+
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError | TimeoutError):
+            print(f"warning: a request failed: {type(error).__name__}: {error}", file=sys.stderr)
+
+
+class ServeError(KitError):
+    """The server could not start."""
 
 
 def _rebuild(

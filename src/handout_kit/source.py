@@ -16,6 +16,8 @@ from .errors import ContentError, Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
+# An alias bomb makes many values out of few characters; an honest file spends at least one
+# character on each value, so the limit grows with the file (10,000 exercises are fine).
 MAX_VALUES = 50_000
 NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 
@@ -125,7 +127,7 @@ def load(path: Path) -> Source:
     source = Source(path=path, display=display, data=None)
     if node is None:
         raise ContentError([Problem(display, 1, 1, "", "the file is empty")])
-    source.data = _Builder(source).build(node)
+    source.data = _Builder(source, max(MAX_VALUES, len(text))).build(node)
     return source
 
 
@@ -148,8 +150,9 @@ def _yaml_problem(display: str, error: yaml.MarkedYAMLError, text: str) -> Probl
 class _Builder:
     """Turn composed YAML nodes into dicts, lists and strings, recording positions."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, max_values: int = MAX_VALUES) -> None:
         self.source = source
+        self.max_values = max_values
         self.count = 0
         self.problems: list[Problem] = []
 
@@ -167,8 +170,9 @@ class _Builder:
 
     def _node(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_VALUES:
-            self._fail(node, path, f"more than {MAX_VALUES:,} values (an alias loop or bomb?)")
+        if self.count > self.max_values:
+            what = f"more than {self.max_values:,} values, more than the file has characters (an alias bomb?)"
+            self._fail(node, path, what)
             raise ContentError(self.problems)
         if depth > MAX_DEPTH:
             self._fail(node, path, f"nesting is too deep (more than {MAX_DEPTH} levels)")

@@ -1,4 +1,9 @@
-"""Find and render templates: the user's first, then the built-ins (also under `builtin/`)."""
+"""Find and render templates: the user's first, then the built-ins (also under `builtin/`).
+
+Every template, built-in or downloaded, runs in Jinja's sandbox: it sees the talk and the
+names the kit passes, never Python's internals, and it reads only template files that lie,
+after symlinks, inside a template root.
+"""
 
 from __future__ import annotations
 
@@ -47,9 +52,11 @@ def _environment(
     del files  # only part of the cache key
     import jinja2  # here, not at import time: a build with nothing to render never needs it
 
-    class RecordingEnvironment(jinja2.Environment):
-        """Notes every template it hands out (includes, imports and stylesheets too), so the
-        cache knows what each artefact read."""
+    from ._sandbox import KitSandbox, RootedLoader
+
+    class RecordingEnvironment(KitSandbox):
+        """The sandbox, noting every template it hands out (includes, imports and stylesheets
+        too), so the cache knows what each artefact read."""
 
         def get_template(self, name: Any, parent: Any = None, globals: Any = None) -> jinja2.Template:
             template = super().get_template(name, parent, globals)
@@ -61,11 +68,11 @@ def _environment(
             record_template(template.name or "", template.filename)
             return template
 
-    builtin = jinja2.FileSystemLoader(builtin_dir)
+    builtin = RootedLoader(builtin_dir)
     loader = jinja2.ChoiceLoader(
         [
             jinja2.PrefixLoader({"builtin": builtin}, delimiter="/"),
-            *(jinja2.FileSystemLoader(d) for d in user_dirs),
+            *(RootedLoader(d) for d in user_dirs),
             builtin,
         ]
     )
@@ -133,7 +140,9 @@ class Templates:
         return [*self.user_dirs, self.builtin_dir]
 
     def render(self, name: str, **context: Any) -> str:
-        """Render template `name`, turning any Jinja failure into a TemplateError with a line."""
+        """Render template `name`, turning any failure inside a template (a syntax error, an
+        unknown name, a refused attribute, a division by zero, runaway recursion, a missing
+        include) into a TemplateError with the template's file and line."""
         import jinja2
 
         try:
@@ -143,8 +152,23 @@ class Templates:
                 f"{self._display(error.filename, error.name)}:{error.lineno}: {error.message}"
             ) from None
         except jinja2.TemplateNotFound as error:
-            raise TemplateError(f"template not found: {error.name}") from None
+            place = self._failing_place(error)
+            missing = f"template not found: {error.name}"
+            raise TemplateError(missing if place == "template" else f"{place}: {missing}") from None
         except jinja2.UndefinedError as error:
+            raise TemplateError(f"{self._failing_place(error)}: {error.message}") from None
+        except jinja2.exceptions.SecurityError as error:
+            what = f"not allowed in a template: {error}"
+            raise TemplateError(f"{self._failing_place(error)}: {what}") from None
+        except RecursionError as error:
+            what = "runaway recursion (a macro or include that calls itself without end)"
+            raise TemplateError(f"{self._failing_place(error)}: {what}") from None
+        except MemoryError as error:
+            raise TemplateError(f"{self._failing_place(error)}: ran out of memory") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError, AttributeError) as error:
+            what = f"{type(error).__name__}: {error}"
+            raise TemplateError(f"{self._failing_place(error)}: {what}") from None
+        except jinja2.TemplateError as error:
             raise TemplateError(f"{self._failing_place(error)}: {error.message}") from None
 
     def _display(self, filename: str | None, name: str | None) -> str:
@@ -166,7 +190,7 @@ class Templates:
         place = "template"
         while frame is not None:
             filename = frame.tb_frame.f_code.co_filename
-            if filename.endswith((".html", ".css", ".svg", ".j2")):
+            if filename.endswith((".html", ".css", ".svg", ".js", ".j2")):
                 place = f"{self._display(filename, None)}:{frame.tb_lineno}"
             frame = frame.tb_next
         return place

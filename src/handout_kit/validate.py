@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
 
@@ -39,7 +40,11 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
     except ValidationError as error:
         problems = [_problem(source, detail) for detail in error.errors()]
         raise ContentError(sorted(set(problems), key=_order)) from None
-    problems = [*_missing_files(talk, source, base, allow_network), *cross_reference_problems(talk)]
+    image_warnings: list[BuildWarning] = []
+    problems = [
+        *_missing_files(talk, source, base, allow_network, image_warnings),
+        *cross_reference_problems(talk),
+    ]
     if problems:
         raise ContentError(sorted(dict.fromkeys(problems), key=_order))
     warnings = [
@@ -50,7 +55,7 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
         )
         for path, text in _texts(talk, ())
         for image in text.images_without_alt
-    ]
+    ] + image_warnings
     return Validated(talk, warnings)
 
 
@@ -99,8 +104,8 @@ def _short(value: Any) -> str:
 
 
 def _problem(source: Source, detail: dict[str, Any]) -> Problem:
-    path: PathKey = tuple(part for part in detail["loc"] if not _is_union_tag(part))
     kind = detail["type"]
+    path = _user_path(detail["loc"], source.data, keep_last=kind == "missing")
     value = detail.get("input")
     if kind == "extra_forbidden":
         return source.problem(path, _unknown_key(path, source), key=True)
@@ -109,9 +114,21 @@ def _problem(source: Source, detail: dict[str, Any]) -> Problem:
     return source.problem(path, _message(kind, detail, value))
 
 
-def _is_union_tag(part: Any) -> bool:
-    # pydantic inserts the validator or union member name into locations; not a user path.
-    return isinstance(part, str) and (part.startswith("function-") or "[" in part)
+def _user_path(loc: tuple[Any, ...], data: Any, *, keep_last: bool) -> PathKey:
+    """The part of pydantic's location that is the user's: it also holds the names of
+    validators and union members (`function-after[...]`), which the user never wrote, and
+    the user may write a key that looks like one (`links[0]:`). So each part is kept only
+    where the data has it (and the last, for a key reported missing)."""
+    path: list[str | int] = []
+    for index, part in enumerate(loc):
+        in_mapping = isinstance(data, dict) and isinstance(part, str) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_mapping or in_list:
+            data = data[part]
+        elif not (keep_last and index == len(loc) - 1):
+            continue
+        path.append(part)
+    return tuple(path)
 
 
 def _unknown_key(path: PathKey, source: Source) -> str:
@@ -198,9 +215,16 @@ def _pattern_hint(detail: dict[str, Any]) -> str:
     return f"in the expected form ({pattern})"
 
 
-def _missing_files(talk: Talk, source: Source, base: Path, allow_network: bool) -> Iterator[Problem]:
-    """Images and logos the talk names that are not there, or lie outside its folder."""
+def _missing_files(
+    talk: Talk, source: Source, base: Path, allow_network: bool, warnings: list[BuildWarning]
+) -> Iterator[Problem]:
+    """Images and logos the talk names that are not there, lie outside its folder (once
+    symlinks are followed), or cannot be used (damaged, enormous, an SVG reaching out);
+    what is only worth a word (an animated image) goes into `warnings`."""
+    from .images import inspect
+
     root = base.resolve()
+    inspected: dict[Path, Any] = {}
     for path, text in _texts(talk, ()):
         longest = max((len(word) for word in text.plain.split()), default=0)
         if longest > MAX_WORD:
@@ -219,11 +243,19 @@ def _missing_files(talk: Talk, source: Source, base: Path, allow_network: bool) 
             what = f"'{name}': only files beside the talk are used (no web or data addresses)"
             yield source.problem(path, what)
             continue
-        target = (base / name).resolve()
+        target = (base / unquote(name)).resolve()
         if not target.is_relative_to(root):
             yield source.problem(path, f"'{name}' lies outside the talk's folder")
         elif not target.is_file():
-            yield source.problem(path, f"image '{name}' not found (looked in {root})")
+            yield source.problem(path, f"image '{name}' not found (looked in {source.path.parent.name}/)")
+        else:
+            if target not in inspected:
+                inspected[target] = inspect(target, unquote(name), base, allow_network)
+            for what in inspected[target].errors:
+                yield source.problem(path, what)
+            warnings.extend(
+                BuildWarning.at(source.problem(path, w), "image") for w in inspected[target].warnings
+            )
 
 
 def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Text]]:

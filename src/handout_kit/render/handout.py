@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
+from html import unescape
 
 from ..errors import LayoutError
 from ..pdf import Layout, lay_out
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images
 
 PAGE_BUDGET = 2
+# An upper bound for what a page can hold, tighter than any real setting: every character
+# 0.4 em wide, lines 1 em apart, no margins. Text beyond it cannot fit, so it is refused
+# before layout (see _refuse_what_cannot_fit).
+GLYPH_WIDTH_EM = 0.4
+LINE_HEIGHT_EM = 1.0
+PAPER_POINTS = {"letter": (612.0, 792.0), "a4": (595.3, 841.9)}
 TEMPLATE = "handout/handout.html"
 
 
@@ -82,6 +90,7 @@ class HandoutRenderer:
         builds) and moves up or down from there, so a handout near its limit costs two layouts
         a build, not one per step. A tighter step never takes more pages than a looser one, so
         where the search starts does not change what it finds."""
+        self._refuse_what_cannot_fit(job)
         step = self._hint(job)
         layout = self._lay_out_at(job, step)
         if layout.page_count <= PAGE_BUDGET:
@@ -98,6 +107,26 @@ class HandoutRenderer:
             if layout.page_count <= PAGE_BUDGET:
                 return layout, FITS[step]
         raise LayoutError(self._overflow_message(layout))
+
+    def _refuse_what_cannot_fit(self, job: Job) -> None:
+        """Refuse, before any layout, text that two pages cannot hold even set tighter than the
+        smallest step allows: laying out a 400-page handout once per step takes minutes."""
+        html = self._html(job, FLOOR, "print")
+        parts = _text_by_place(html)
+        total = sum(count for _, count, _ in parts)
+        width, height = PAPER_POINTS[job.handout_paper]
+        per_page = int(width * height / (GLYPH_WIDTH_EM * FLOOR.size_pt * LINE_HEIGHT_EM * FLOOR.size_pt))
+        if total <= per_page * PAGE_BUDGET:
+            return
+        place, count, start = max(parts, key=lambda part: part[1])
+        paper = PAPER_NAMES[job.handout_paper]
+        raise LayoutError(
+            f"the handout runs at least {total / per_page - PAGE_BUDGET:,.1f} pages over its {PAGE_BUDGET} "
+            f"pages even at the smallest setting: it holds {total:,} characters of text, and two {paper} "
+            f"pages hold fewer than {per_page * PAGE_BUDGET:,}. The most is at {place} "
+            f"(\u201c{clip(start)}\u201d, {count:,} characters). Cut it, or move long passages into "
+            "speaker notes."
+        )
 
     def _hint(self, job: Job) -> int:
         step = job.memo.get(self.name, {}).get("fit_step", 0)
@@ -128,3 +157,21 @@ class HandoutRenderer:
                 fallback = ", ".join(sorted(layout.font_families())) or "none"
                 what = f"{role} font '{family}' is not installed; the PDF uses {fallback} instead"
                 result.warn("font-missing", what, hint="install it, or name another in theme.fonts")
+
+
+_PLACE = re.compile(r'data-where="([^"]*)"')
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _text_by_place(html: str) -> list[tuple[str, int, str]]:
+    """The handout's visible text cut at each marked place: (place, characters, first words).
+    Text before the first mark (title, event) belongs to the talk file as a whole."""
+    body = html.split("<body", 1)[-1]
+    body = re.sub(r"<(style|script)\b.*?</\1>", "", body, flags=re.S)
+    pieces = _PLACE.split(body)
+    places = ["the talk's title and event", *(unescape(p) for p in pieces[1::2])]
+    found = []
+    for place, piece in zip(places, pieces[0::2], strict=True):
+        text = " ".join(unescape(_TAG.sub(" ", piece.split(">", 1)[-1])).split())
+        found.append((place, len(text), text[:80]))
+    return found
