@@ -57,7 +57,11 @@ def _taken_port(make_talk: Callable, tmp_path: Path) -> list:
 
 
 def _unreadable(make_talk: Callable, tmp_path: Path) -> list:
-    project = make_talk(files={"content/notes/draft.md": "private"})
+    # The build reads only what the talk names: an unreadable file it does not name is no error.
+    text = MINIMAL_TALK.replace(
+        "      - text: Keep going.", "      - text: Keep going.\n        notes: {file: notes/draft.md}"
+    )
+    project = make_talk(text, files={"content/notes/draft.md": "private"})
     (project / "content" / "notes" / "draft.md").chmod(0)
     return [project]
 
@@ -153,7 +157,9 @@ def test_check_json_reports_an_error_path_as_data(make_talk) -> None:
     result = run_cli("check", make_talk(MINIMAL_TALK + "links[0]: x\n"), "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.output)
-    assert report["ok"] is False and "links[0]: unknown key 'links[0]'" in report["errors"][0]
+    error = report["errors"][0]
+    assert report["ok"] is False and "links[0]: unknown key 'links[0]'" in error["message"]
+    assert error["line"] == 18
 
 
 def _get(port: int, path: str, host: str | None) -> tuple[int, bytes]:

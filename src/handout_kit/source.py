@@ -89,7 +89,8 @@ def read_text(path: Path, display: str | None = None) -> str:
     except IsADirectoryError:
         raise ContentError([Problem(display, None, None, "", "is a folder, not a file")]) from None
     except OSError as error:
-        raise ContentError([Problem(display, None, None, "", error.strerror or str(error))]) from None
+        what = f"cannot be read ({error.strerror or error}); fix its permissions or move it out"
+        raise ContentError([Problem(display, None, None, "", what)]) from None
     if len(raw) > MAX_FILE_BYTES:
         what = f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}"
         raise ContentError([Problem(display, None, None, "", what)])
