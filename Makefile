@@ -1,5 +1,5 @@
 # The two commands of the README. Each sets up what is missing first (scripts/setup.sh).
-.PHONY: build test setup lint bench
+.PHONY: build test setup lint typecheck bench
 
 setup:
 	@scripts/setup.sh
@@ -12,6 +12,9 @@ test: setup
 
 lint: setup
 	.venv/bin/ruff check src tests benchmarks && .venv/bin/ruff format --check src tests benchmarks
+
+typecheck: setup
+	.venv/bin/mypy
 
 bench: setup
 	.venv/bin/python benchmarks/run.py
