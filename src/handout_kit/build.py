@@ -38,13 +38,14 @@ class BuildOptions:
     source: Path | None = None
     out_dir: Path | None = None
     only: Sequence[str] = ()
-    formats: frozenset[str] = frozenset({"html", "pdf"})
+    formats: frozenset[str] = frozenset({"html", "pdf", "pptx"})
     paper: Paper | None = None
     strict: bool = False
     templates_dir: Path | None = None
     jobs: int | None = None  # worker processes; None: one per core
     force: bool = False  # render even what the cache says is unchanged
     network_timeout: float | None = None  # None: offline; else --allow-network, seconds a file
+    pptx_template: Path | None = None  # --pptx-template
 
 
 @dataclass
@@ -230,6 +231,8 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
     if write:
         network = options.network_timeout is not None
         settings = {"formats": sorted(options.formats), "paper": options.paper, "network": network}
+        if options.pptx_template is not None:
+            settings["pptx_template"] = _file_stamp(options.pptx_template)
         talk.manifest = Manifest(out_dir)
         content_dir = content_file.resolve().parent
         talk.keys = {n: input_key(n, content_dir, templates.roots, settings, out_dir) for n in names}
@@ -266,10 +269,21 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
             paper=options.paper,
             cache_dir=out_dir / ".cache" if write else None,
             network_timeout=options.network_timeout,
+            pptx_template=options.pptx_template.resolve() if options.pptx_template else None,
             memo=talk.manifest.memos() if talk.manifest else {},
             progress=_silent,  # a terminal callback does not cross processes; the serial path sets one
         )
     return talk
+
+
+def _file_stamp(path: Path) -> str:
+    """A file's path and content hash, for cache keys; a missing file is its path alone."""
+    import hashlib
+
+    try:
+        return f"{path.resolve()}:{hashlib.sha256(path.read_bytes()).hexdigest()}"
+    except OSError:
+        return str(path)
 
 
 def _render_talks(

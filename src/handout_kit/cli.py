@@ -12,6 +12,7 @@ from . import __version__
 
 ARTEFACT_NAMES = ("handout", "slides", "cards", "run-sheet")
 PAPERS = ("letter", "a4")
+FORMATS = ("html", "pdf", "pptx")
 
 source_argument = click.argument(
     "source", required=False, type=click.Path(path_type=Path, dir_okay=True, file_okay=True)
@@ -38,6 +39,11 @@ only_option = click.option(
 
 allow_network_option = click.option(
     "--allow-network", is_flag=True, help="Fetch images the talk names by web address (off by default)."
+)
+pptx_template_option = click.option(
+    "--pptx-template",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A PowerPoint template (.pptx) whose master and layouts slides.pptx uses.",
 )
 network_timeout_option = click.option(
     "--network-timeout",
@@ -71,8 +77,8 @@ def cli() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(("html", "pdf")),
-    help="Only this format (repeatable).",
+    type=click.Choice(FORMATS),
+    help="Only this format (repeatable; pptx: slides.pptx).",
 )
 @paper_option
 @strict_option
@@ -83,8 +89,20 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Render everything, even what has not changed.")
 @allow_network_option
 @network_timeout_option
+@pptx_template_option
 def build(
-    sources, out_dir, only, formats, paper, strict, templates_dir, jobs, force, allow_network, network_timeout
+    sources,
+    out_dir,
+    only,
+    formats,
+    paper,
+    strict,
+    templates_dir,
+    jobs,
+    force,
+    allow_network,
+    network_timeout,
+    pptx_template,
 ) -> None:
     """Build the handout, slides, cards and run-sheet as PDF and HTML into build/.
 
@@ -100,13 +118,14 @@ def build(
     options = BuildOptions(
         out_dir=out_dir,
         only=only,
-        formats=frozenset(formats or ("html", "pdf")),
+        formats=frozenset(formats or FORMATS),
         paper=paper.lower() if paper else None,
         strict=strict,
         templates_dir=templates_dir,
         jobs=jobs,
         force=force,
         network_timeout=network_timeout if allow_network else None,
+        pptx_template=pptx_template,
     )
     reports = build_many(options, sources, progress=_progress)
     if len(reports) == 1:
@@ -169,7 +188,10 @@ def _indent(text: str) -> str:
 )
 @allow_network_option
 @network_timeout_option
-def check(source, paper, strict, templates_dir, output_format, allow_network, network_timeout) -> None:
+@pptx_template_option
+def check(
+    source, paper, strict, templates_dir, output_format, allow_network, network_timeout, pptx_template
+) -> None:
     """Validate the talk and lay out every artefact, writing nothing."""
     from .build import BuildOptions, build
     from .errors import KitError
@@ -179,6 +201,7 @@ def check(source, paper, strict, templates_dir, output_format, allow_network, ne
         paper=paper.lower() if paper else None,
         templates_dir=templates_dir,
         network_timeout=network_timeout if allow_network else None,
+        pptx_template=pptx_template,
     )
     try:
         report = build(options, write=False)

@@ -43,7 +43,7 @@ class Deck:
 def build_deck(talk: Talk) -> Deck:
     """Derive the deck from the talk and apply `slides:` (override, add, hide, move)."""
     slides = _derived(talk)
-    slides = _apply(slides, talk.slides)
+    slides = _apply(slides, talk.slide_changes)
     return Deck(talk, tuple(slide for slide in slides if not slide.hidden))
 
 
