@@ -121,7 +121,7 @@ LAYOUTS: dict[str, tuple[str | None, list[Box]]] = {
         None,
         [
             Box(
-                "ordinal", "body", 13, 88, 50, 400, 120, Style(90, "mj", True, "accent1", anchor="b", line=90)
+                "ordinal", "body", 13, 88, 40, 400, 136, Style(90, "mj", True, "accent1", anchor="b", line=90)
             ),
             Box("title", "title", 0, 88, 186, 1060, 140, TITLE),
             Box("body", "body", 1, 88, 340, 1104, 300, BODY),

@@ -228,15 +228,17 @@ def measure(
     height: float,
     indent: float = 0.0,
     space_before: float = 0.0,
+    line: float = 1.0,
 ) -> Fit:
     """Wrap `paras` word by word into a box `width` x `height` points, each at the size of its
-    role; list paragraphs lose `indent` per level plus one for the bullet."""
+    role; list paragraphs lose `indent` per level plus one for the bullet; `line` is the
+    placeholder's line spacing (1.0: single, which is 1.2 em in PowerPoint and Impress)."""
     used, count, outside = 0.0, 0, None
     for index, para in enumerate(paras):
         size = sizes.get(para.role, sizes["body"])
         inset = indent * (para.level + (1 if para.bullet != "none" else 0))
         lines = _wrap(para.runs, family, size, max(width - inset, size))
-        used += (space_before * size / sizes["body"] if index else 0.0) + lines * size * LINE_SPACING
+        used += (space_before * size / sizes["body"] if index else 0.0) + lines * size * LINE_SPACING * line
         count += lines
         if outside is None and used > height + 0.5:
             outside = index

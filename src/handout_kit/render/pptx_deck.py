@@ -245,6 +245,7 @@ class Slot:
     size: float
     insets: tuple[float, float]
     heading: bool  # set in the heading font
+    line: float = 1.0  # line spacing of its first level (1.0: single)
 
 
 @dataclass
@@ -285,6 +286,7 @@ def _layout_info(layout: Any, themed: bool) -> LayoutInfo:
             _base_size(placeholder, is_title),
             _insets(placeholder),
             is_title or role in ("kicker", "byline", "ordinal", "timer"),
+            _line_spacing(placeholder),
         )
         if is_title and "title" not in slots:
             slots["title"] = slot
@@ -318,6 +320,15 @@ def _base_size(placeholder: Any, is_title: bool) -> float:
     if found is not None and found.get("sz"):
         return int(found.get("sz")) / 100
     return 18.0
+
+
+def _line_spacing(placeholder: Any) -> float:
+    """The line spacing the placeholder's first level sets, as a share of single."""
+    from pptx.oxml.ns import qn
+
+    path = f"{qn('p:txBody')}/{qn('a:lstStyle')}/{qn('a:lvl1pPr')}/{qn('a:lnSpc')}/{qn('a:spcPct')}"
+    found = placeholder._element.find(path)
+    return int(found.get("val")) / 100000 if found is not None and found.get("val") else 1.0
 
 
 def _insets(placeholder: Any) -> tuple[float, float]:
@@ -480,7 +491,8 @@ class SlideWriter:
             if base * scale < floor - 0.01:
                 break
             chosen = scale
-            fit = measure(paras, {r: s * scale for r, s in sizes.items()}, family, width, height, indent, 9)
+            scaled = {r: s * scale for r, s in sizes.items()}
+            fit = measure(paras, scaled, family, width, height, indent, 9, slot.line)
             if fit.first_outside is None:
                 break
         if fit is not None and fit.first_outside is not None:
