@@ -346,9 +346,9 @@ def builds(work: Path, runs: int) -> list[Row]:
     serial = median_process([*build, "--force", "--jobs", "1"], runs)
     parallel = median_process([*build, "--force"], runs)
     rows = [
-        Row("default talk, 12 outputs, --jobs 1 (cold)", serial[0], None, serial[1]),
+        Row("default talk, 13 outputs, --jobs 1 (cold)", serial[0], None, serial[1]),
         Row(
-            f"default talk, 12 outputs, {os.cpu_count()} processes (cold)",
+            f"default talk, 13 outputs, {os.cpu_count()} processes (cold)",
             parallel[0],
             None,
             parallel[1],
@@ -393,6 +393,50 @@ def builds(work: Path, runs: int) -> list[Row]:
             f"{together[0] / apart_seconds:.0%} of 3 separate commands ({apart_seconds:.2f} s)",
         )
     )
+    return rows
+
+
+def pptx(work: Path, talks: list[tuple[str, Path]], runs: int) -> list[Row]:
+    """slides.pptx alone (`--format pptx`): a whole process, and the writer alone in this
+    process (python-pptx imported, the deck model built), as `serve` pays it."""
+    from handout_kit.build import load_talk
+    from handout_kit.deck import build_deck
+    from handout_kit.render.base import Job
+    from handout_kit.render.pptx_deck import pptx_output
+    from handout_kit.templates import Templates
+
+    rows = []
+    for label, talk in talks:
+        out = work / "pptx" / label
+        command = [
+            *KIT,
+            "build",
+            str(talk),
+            "--out",
+            str(out),
+            "--only",
+            "slides",
+            "--format",
+            "pptx",
+            "--force",
+        ]
+        seconds, mib = median_process(command, runs)
+        model = load_talk(talk)
+        deck = build_deck(model)
+        job = Job(model, talk.resolve(), talk.parents[1], Templates([]), formats=frozenset({"pptx"}))
+        pptx_output(job, deck)  # fonts found and measured once, as in a running serve
+        warm = median_call(lambda job=job, deck=deck: pptx_output(job, deck), runs)
+        size = (out / "slides.pptx").stat().st_size / 1024
+        rows.append(
+            Row(
+                f"{label}: slides.pptx (cold)",
+                seconds,
+                None,
+                mib,
+                f"{len(deck.slides)} slides, {size:.0f} KiB",
+            )
+        )
+        rows.append(Row(f"{label}: slides.pptx, the writer alone (warm)", warm))
     return rows
 
 
@@ -461,6 +505,10 @@ def main() -> None:
         print_table(
             "Each output, against bare WeasyPrint on the same HTML", header, per_output(work, talks, runs)
         )
+        pptx_talks = [("default", talks[0][1])]
+        if not arguments.quick:
+            pptx_talks.append((f"{slide_count(decks[-1])} slides", decks[-1]))
+        print_table("PowerPoint", header, pptx(work, pptx_talks, runs))
         print_table("Builds", header, builds(work, runs))
         print_table("Live preview", header, serve(work, 7))
     finally:
