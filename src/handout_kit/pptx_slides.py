@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from .deck import Slide
 from .pptx_master import PX, QR_BOX, fit_box, normalized
-from .pptx_text import Image, Para, Run, measure, paragraphs, runs_of
+from .pptx_text import STEP_HANG, Image, Para, Run, measure, paragraphs, runs_of
 from .render.base import _data_uri, clip
 
 if TYPE_CHECKING:
@@ -461,7 +461,7 @@ def _paragraph(para: Para, size: float | None, link) -> str:
     inner = ""
     if para.bullet == "none":
         margin = 40 * para.level * PX
-        hang = 48 * PX if para.role == "step" else 0
+        hang = round(STEP_HANG * EMU_PT) if para.role == "step" else 0
         attrs += f' marL="{margin + hang}" indent="{-hang}"'
         inner = "<a:buNone/>"
     elif para.bullet == "number":

@@ -172,7 +172,8 @@ def plain(markup: Markup | str | None) -> str:
 
 # -- measuring ---------------------------------------------------------------------------
 
-LINE_SPACING = 1.2  # PowerPoint's single line: about 1.2 em with most fonts
+LINE_SPACING = 1.2  # a single line in PowerPoint and Impress: 1.2 em
+STEP_HANG = 54.0  # points an exercise step's lines hang in, past its minutes ("15′")
 
 
 REFERENCE = 200  # px size fonts are measured at; advance widths scale linearly from there
@@ -237,6 +238,7 @@ def measure(
     for index, para in enumerate(paras):
         size = sizes.get(para.role, sizes["body"])
         inset = indent * (para.level + (1 if para.bullet != "none" else 0))
+        inset += STEP_HANG if para.role == "step" else 0.0
         lines = _wrap(para.runs, family, size, max(width - inset, size))
         used += (space_before * size / sizes["body"] if index else 0.0) + lines * size * LINE_SPACING * line
         count += lines
