@@ -491,6 +491,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per cold figure (median)")
     parser.add_argument("--quick", action="store_true", help="the default talk only")
+    parser.add_argument("--pptx", action="store_true", help="the PowerPoint table only (a minute or two)")
     arguments = parser.parse_args()
     runs = arguments.runs
     work = Path(tempfile.mkdtemp(prefix="handout-kit-bench-"))
@@ -498,6 +499,11 @@ def main() -> None:
     today = time.strftime("%Y-%m-%d")
     print(f"handout-kit benchmarks: median of {runs} cold runs, {os.cpu_count()} cores, {today}")
     try:
+        if arguments.pptx:
+            deck = deck_talk(work, 120)
+            pptx_talks = [("default", default_talk(work)), (f"{slide_count(deck)} slides", deck)]
+            print_table("PowerPoint", header, pptx(work, pptx_talks, runs))
+            return
         print_table("Start-up", header, start_up(runs))
         talks = [("default", default_talk(work), ARTEFACTS)]
         if not arguments.quick:
