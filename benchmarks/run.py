@@ -346,9 +346,9 @@ def builds(work: Path, runs: int) -> list[Row]:
     serial = median_process([*build, "--force", "--jobs", "1"], runs)
     parallel = median_process([*build, "--force"], runs)
     rows = [
-        Row("default talk, 12 outputs, --jobs 1 (cold)", serial[0], None, serial[1]),
+        Row("default talk, 13 outputs, --jobs 1 (cold)", serial[0], None, serial[1]),
         Row(
-            f"default talk, 12 outputs, {os.cpu_count()} processes (cold)",
+            f"default talk, 13 outputs, {os.cpu_count()} processes (cold)",
             parallel[0],
             None,
             parallel[1],
@@ -393,6 +393,56 @@ def builds(work: Path, runs: int) -> list[Row]:
             f"{together[0] / apart_seconds:.0%} of 3 separate commands ({apart_seconds:.2f} s)",
         )
     )
+    return rows
+
+
+def pptx(work: Path, talks: list[tuple[str, Path]], runs: int) -> list[Row]:
+    """slides.pptx alone (`--format pptx`): a whole process, and the writer alone in this
+    process (python-pptx imported, the deck model built), as `serve` pays it."""
+    from handout_kit.build import load_talk
+    from handout_kit.deck import build_deck
+    from handout_kit.render.base import Job
+    from handout_kit.render.pptx_deck import pptx_output
+    from handout_kit.templates import Templates
+
+    rows = []
+    for label, talk in talks:
+        out = work / "pptx" / label
+        command = [
+            *KIT,
+            "build",
+            str(talk),
+            "--out",
+            str(out),
+            "--only",
+            "slides",
+            "--format",
+            "pptx",
+            "--force",
+        ]
+        seconds, mib = median_process(command, runs)
+        model = load_talk(talk)
+        deck = build_deck(model)
+        job = Job(model, talk.resolve(), talk.parents[1], Templates([]), formats=frozenset({"pptx"}))
+        pptx_output(job, deck)  # fonts found and measured once, as in a running serve
+        warm = median_call(lambda job=job, deck=deck: pptx_output(job, deck), runs)
+        cpu = []
+        for _ in range(runs):  # CPU seconds: what the writer costs, however busy the machine is
+            before = time.process_time()
+            pptx_output(job, deck)
+            cpu.append(time.process_time() - before)
+        size = (out / "slides.pptx").stat().st_size / 1024
+        rows.append(
+            Row(
+                f"{label}: slides.pptx (cold)",
+                seconds,
+                None,
+                mib,
+                f"{len(deck.slides)} slides, {size:.0f} KiB",
+            )
+        )
+        note = f"{statistics.median(cpu):.2f} s of CPU"
+        rows.append(Row(f"{label}: slides.pptx, the writer alone (warm)", warm, note=note))
     return rows
 
 
@@ -441,6 +491,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per cold figure (median)")
     parser.add_argument("--quick", action="store_true", help="the default talk only")
+    parser.add_argument("--pptx", action="store_true", help="the PowerPoint table only (a minute or two)")
     arguments = parser.parse_args()
     runs = arguments.runs
     work = Path(tempfile.mkdtemp(prefix="handout-kit-bench-"))
@@ -448,6 +499,11 @@ def main() -> None:
     today = time.strftime("%Y-%m-%d")
     print(f"handout-kit benchmarks: median of {runs} cold runs, {os.cpu_count()} cores, {today}")
     try:
+        if arguments.pptx:
+            deck = deck_talk(work, 120)
+            pptx_talks = [("default", default_talk(work)), (f"{slide_count(deck)} slides", deck)]
+            print_table("PowerPoint", header, pptx(work, pptx_talks, runs))
+            return
         print_table("Start-up", header, start_up(runs))
         talks = [("default", default_talk(work), ARTEFACTS)]
         if not arguments.quick:
@@ -461,6 +517,10 @@ def main() -> None:
         print_table(
             "Each output, against bare WeasyPrint on the same HTML", header, per_output(work, talks, runs)
         )
+        pptx_talks = [("default", talks[0][1])]
+        if not arguments.quick:
+            pptx_talks.append((f"{slide_count(decks[-1])} slides", decks[-1]))
+        print_table("PowerPoint", header, pptx(work, pptx_talks, runs))
         print_table("Builds", header, builds(work, runs))
         print_table("Live preview", header, serve(work, 7))
     finally:

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(fonts-inter fonts-sil-charis fontconfig poppler-utils chromium)
+APT_PACKAGES=(fonts-inter fonts-sil-charis fontconfig poppler-utils chromium libreoffice-impress)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -27,7 +27,7 @@ def test_an_unchanged_talk_is_not_rendered_again(make_talk) -> None:
     assert result.output.count("unchanged ") == 4
     assert stamps(project / "build") == before
     forced = run_cli("build", project, "--force")
-    assert forced.output.count("wrote ") == 6  # no exercises: handout and slides only
+    assert forced.output.count("wrote ") == 7  # no exercises: handout and slides only
 
 
 def test_only_what_changed_is_rebuilt(make_talk) -> None:
@@ -40,7 +40,7 @@ def test_only_what_changed_is_rebuilt(make_talk) -> None:
     assert "unchanged handout" in result.output and "handout.pdf" not in result.output
     (project / "content" / "talk.yaml").write_text(MINIMAL_TALK.replace("A Small Talk", "Another Talk"))
     again = run_cli("build", project)
-    assert again.output.count("wrote ") == 6
+    assert again.output.count("wrote ") == 7
     assert "Another Talk" in (project / "build" / "handout.html").read_text()
 
 
@@ -51,7 +51,7 @@ def test_a_corrupt_manifest_is_ignored_not_trusted(make_talk) -> None:
     manifest.write_text('{"kit": "0.1.0", "artefacts": {"handout": {"key": 5}}')  # cut short
     result = run_cli("build", project)
     assert result.exit_code == 0
-    assert result.output.count("wrote ") == 6
+    assert result.output.count("wrote ") == 7
 
 
 def test_an_output_changed_by_hand_is_rebuilt(make_talk) -> None:

@@ -94,7 +94,7 @@ def test_missing_font_warns_and_strict_fails(make_talk) -> None:
 def test_progress_and_one_line_per_output(make_talk) -> None:
     result = run_cli("build", make_talk())
     lines = [line for line in result.output.splitlines() if line.startswith("wrote ")]
-    assert len(lines) == 6
+    assert len(lines) == 7
     assert "handout.pdf" in lines[0] and " s)" in lines[0]
 
 

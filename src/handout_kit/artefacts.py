@@ -63,12 +63,13 @@ ARTEFACTS: dict[str, Artefact] = {
             {
                 "pdf": ("slides.pdf", "slides-notes.pdf"),
                 "html": ("slides.html", "slides-presenter.html"),
+                "pptx": ("slides.pptx",),
             },
             ("slides/deck.html", "slides/notes.html"),
             COMMON_PARTS
             | {"announcement", "links", "handout", "groups", "questions", "exercises", "slides", "session"},
             cost=1,
-            parts=("deck", "notes"),
+            parts=("deck", "notes", "pptx"),
         ),
         Artefact(
             "cards",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .schema import Paper
 
 PAPERS = ("letter", "a4")
+FORMATS = ("html", "pdf", "pptx")
 
 source_argument = click.argument(
     "source", required=False, type=click.Path(path_type=Path, dir_okay=True, file_okay=True)
@@ -53,6 +54,11 @@ only_option = click.option(
 allow_network_option = click.option(
     "--allow-network", is_flag=True, help="Fetch images the talk names by web address (off by default)."
 )
+pptx_template_option = click.option(
+    "--pptx-template",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A PowerPoint template (.pptx) whose master and layouts slides.pptx uses.",
+)
 network_timeout_option = click.option(
     "--network-timeout",
     type=click.FloatRange(min=0.1),
@@ -85,8 +91,8 @@ def cli() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(("html", "pdf")),
-    help="Only this format (repeatable).",
+    type=click.Choice(FORMATS),
+    help="Only this format (repeatable; pptx: slides.pptx).",
 )
 @paper_option
 @strict_option
@@ -98,6 +104,7 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Render everything, even what has not changed.")
 @allow_network_option
 @network_timeout_option
+@pptx_template_option
 def build(
     sources: tuple[Path, ...],
     out_dir: Path | None,
@@ -111,6 +118,7 @@ def build(
     force: bool,
     allow_network: bool,
     network_timeout: float,
+    pptx_template: Path | None,
 ) -> None:
     """Build the handout, slides, cards and run-sheet as PDF and HTML into build/.
 
@@ -127,7 +135,7 @@ def build(
     options = BuildOptions(
         out_dir=out_dir,
         only=only,
-        formats=frozenset(formats or ("html", "pdf")),
+        formats=frozenset(formats or FORMATS),
         paper=_paper(paper),
         strict=strict,
         ignore_warnings=frozenset(ignore_warnings),
@@ -135,6 +143,7 @@ def build(
         jobs=jobs,
         force=force,
         network_timeout=network_timeout if allow_network else None,
+        pptx_template=pptx_template,
     )
     reports = build_many(options, sources, progress=_progress)
     if len(reports) == 1:
@@ -205,6 +214,7 @@ def _indent(text: str) -> str:
 )
 @allow_network_option
 @network_timeout_option
+@pptx_template_option
 def check(
     source: Path | None,
     paper: str | None,
@@ -214,6 +224,7 @@ def check(
     output_format: str,
     allow_network: bool,
     network_timeout: float,
+    pptx_template: Path | None,
 ) -> None:
     """Validate the talk and lay out every artefact, writing nothing."""
     from .build import BuildOptions, build
@@ -226,6 +237,7 @@ def check(
         ignore_warnings=frozenset(ignore_warnings),
         templates_dir=templates_dir,
         network_timeout=network_timeout if allow_network else None,
+        pptx_template=pptx_template,
     )
     try:
         report, error = build(options, write=False), None

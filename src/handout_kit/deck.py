@@ -42,13 +42,13 @@ class Deck:
 
 def build_deck(talk: Talk) -> Deck:
     """Derive the deck from the talk and apply `slides:` (override, add, hide, move)."""
-    slides, _ = _apply(_derived(talk), talk.slides)  # validation has refused what does not apply
+    slides, _ = _apply(_derived(talk), talk.slide_changes)  # validation refused what does not apply
     return Deck(talk, tuple(slide for slide in slides if not slide.hidden))
 
 
 def slide_problems(talk: Talk) -> list[Problem]:
     """What in `slides:` names no slide: for the validator, before anything renders."""
-    return _apply(_derived(talk), talk.slides)[1]
+    return _apply(_derived(talk), talk.slide_changes)[1]
 
 
 # -- derivation --------------------------------------------------------------------------

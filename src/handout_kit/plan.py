@@ -31,7 +31,7 @@ class BuildOptions:
     source: Path | None = None
     out_dir: Path | None = None
     only: Sequence[str] = ()
-    formats: frozenset[str] = frozenset({"html", "pdf"})
+    formats: frozenset[str] = frozenset({"html", "pdf", "pptx"})
     paper: Paper | None = None
     strict: bool = False
     ignore_warnings: frozenset[str] = frozenset()  # warning codes not reported (nor failing --strict)
@@ -39,6 +39,7 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; None: one per core
     force: bool = False  # render even what the cache says is unchanged
     network_timeout: float | None = None  # None: offline; else --allow-network, seconds a file
+    pptx_template: Path | None = None  # --pptx-template (its content is recorded as a read)
 
 
 @dataclass
@@ -85,6 +86,7 @@ def plan_talk(options: BuildOptions, write: bool, started: float) -> TalkBuild:
             "paper": options.paper,
             "network": options.network_timeout is not None,
             "templates": [str(d.resolve()) for d in user_templates],  # whether they exist yet or not
+            "pptx_template": str(options.pptx_template.resolve()) if options.pptx_template else None,
         }
         talk.manifest = Manifest(out_dir)
         talk.keys = {name: settings_key(name, settings) for name in names}
@@ -141,5 +143,6 @@ def _job(talk: TalkBuild, templates: Templates, source: Source | None) -> Job:
         paper=options.paper,
         cache_dir=options.out_dir / ".cache" if talk.write else None,
         network_timeout=options.network_timeout,
+        pptx_template=options.pptx_template.resolve() if options.pptx_template else None,
         memo=talk.manifest.memos() if talk.manifest else {},
     )

@@ -14,9 +14,11 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PlainValidator,
     PrivateAttr,
+    Tag,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -334,6 +336,30 @@ class SlideSpec(Model):
     hidden: bool = False
 
 
+class SlideOptions(Model):
+    """`slides:` as a mapping: the changes to the derived deck, and options of the deck's files."""
+
+    pptx_template: str | None = Field(
+        default=None,
+        pattern=r"(?i)\.pptx$",
+        description="A PowerPoint file beside talk.yaml whose master and layouts slides.pptx uses.",
+    )
+    changes: list[SlideSpec] = Field(default=[], description="Add, hide, move or change slides.")
+
+
+def _slides_form(value: Any) -> str:
+    return "list[SlideSpec]" if isinstance(value, list) else "SlideOptions[mapping]"
+
+
+# `slides:` is a list of changes, or a mapping with `changes:` and options. The tags carry a
+# "[" so that validation leaves them out of the paths it reports, as it does pydantic's own.
+SlidesField = Annotated[
+    Annotated[list[SlideSpec], Tag("list[SlideSpec]")]
+    | Annotated[SlideOptions, Tag("SlideOptions[mapping]")],
+    Discriminator(_slides_form),
+]
+
+
 # -- cards and the session --------------------------------------------------------------
 
 
@@ -406,7 +432,11 @@ class Talk(Model):
     questions: list[Question] = []
     exercises: list[Exercise] = []
     card_decks: list[CardDeck] = []
-    slides: list[SlideSpec] = Field(default=[], description="Add, hide, move or change slides.")
+    slides: SlidesField = Field(
+        default=[],
+        description="Add, hide, move or change slides (a list), or a mapping of `changes:` and "
+        "`pptx_template:`.",
+    )
     cards: CardOptions = CardOptions()
     session: Session = Session()
 
@@ -428,6 +458,15 @@ class Talk(Model):
     @property
     def paper(self) -> Paper:
         return self.handout.paper or self.theme.paper
+
+    @property
+    def slide_changes(self) -> list[SlideSpec]:
+        """The changes to the derived deck, whichever form `slides:` takes."""
+        return self.slides.changes if isinstance(self.slides, SlideOptions) else self.slides
+
+    @property
+    def slide_options(self) -> SlideOptions | None:
+        return self.slides if isinstance(self.slides, SlideOptions) else None
 
 
 def _place(model: Model, source: Any, path: tuple[str | int, ...]) -> None:

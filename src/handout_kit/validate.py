@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
@@ -139,15 +139,20 @@ def _unknown_key(path: PathKey, source: Source) -> str:
 
 
 def _allowed_keys(parent: PathKey, source: Source) -> list[str]:
-    """The keys the model allows at `parent`, found by walking the schema along the path."""
+    """The keys the model allows at `parent`, found by walking the schema along the path (a
+    field that takes a list or a mapping, like `slides`, is followed the way the path goes)."""
     model: Any = Talk
-    for part in parent:
+    for position, part in enumerate(parent):
         if isinstance(part, int):
             continue
         field = model.model_fields.get(part) if _is_model(model) else None
         if field is None:
             return []
-        model = _model_of(field.annotation)
+        listed = position + 1 < len(parent) and isinstance(parent[position + 1], int)
+        candidates = list(_models_in(field.annotation))
+        model = next((m for m, inside in candidates if inside == listed), None)
+        if model is None and candidates:
+            model = candidates[0][0]
     return list(model.model_fields) if _is_model(model) else []
 
 
@@ -155,14 +160,14 @@ def _is_model(value: Any) -> bool:
     return isinstance(value, type) and issubclass(value, BaseModel)
 
 
-def _model_of(annotation: Any) -> Any:
+def _models_in(annotation: Any, in_list: bool = False) -> Iterator[tuple[Any, bool]]:
+    """The models an annotation names, each with whether it sits inside a list."""
     if _is_model(annotation):
-        return annotation
+        yield annotation, in_list
+        return
+    is_list = get_origin(annotation) is list
     for arg in getattr(annotation, "__args__", ()):
-        found = _model_of(arg)
-        if found is not None:
-            return found
-    return None
+        yield from _models_in(arg, in_list or is_list)
 
 
 _EXPECTED = {

@@ -34,13 +34,14 @@ class Job:
     content_file: Path
     project_dir: Path
     templates: Templates
-    formats: frozenset[str] = frozenset({"html", "pdf"})
+    formats: frozenset[str] = frozenset({"html", "pdf", "pptx"})
     paper: Paper | None = None
     cache_dir: Path | None = None
     network_timeout: float | None = None  # None: offline (the default); else --allow-network
     memo: dict[str, dict] = field(default_factory=dict)  # per artefact: what its last build noted
     part: str | None = None  # one of the renderer's `parts` to render alone; None: all of it
     progress: Callable[[str], None] = lambda message: None
+    pptx_template: Path | None = None  # --pptx-template: a PowerPoint file whose master slides.pptx uses
 
     @property
     def content_dir(self) -> Path:

@@ -22,17 +22,18 @@ OVERFLOW_TOLERANCE_PX = 1.0
 
 
 class SlidesRenderer:
-    """Renders `slides.html`, `slides-presenter.html`, `slides.pdf` and `slides-notes.pdf`."""
+    """Renders `slides.html`, `slides-presenter.html`, `slides.pdf`, `slides-notes.pdf` and
+    `slides.pptx`."""
 
     name = "slides"
-    # Independent halves a parallel build renders in two processes (see Job.part).
-    parts = ("deck", "notes")
+    # Independent parts a parallel build renders in separate processes (see Job.part).
+    parts = ("deck", "notes", "pptx")
 
     def render(self, job: Job) -> Result:
         deck = build_deck(job.talk)
         result = Result()
         context = job.context(deck=deck, qr=_qr(job), presenter_file=PRESENTER_FILE)
-        if job.part in (None, "deck"):
+        if job.part in (None, "deck") and job.formats & {"html", "pdf"}:
             started = time.perf_counter()
             deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
             layout = lay_out_checked(job, deck_html, self.name, result)
@@ -45,6 +46,12 @@ class SlidesRenderer:
                 result.outputs.extend(self._html(job, deck, context, deck_html, result))
         if job.part in (None, "notes") and "pdf" in job.formats:
             result.outputs.append(self._notes_pdf(job, deck, context, result))
+        if job.part in (None, "pptx") and "pptx" in job.formats:
+            from .pptx_deck import pptx_output  # python-pptx loads only when a deck is written
+
+            output, warnings = pptx_output(job, deck)
+            result.outputs.append(output)
+            result.warnings.extend(warnings)
         result.outputs.sort(key=lambda output: not output.name.endswith(".pdf"))  # PDFs first
         return result
 
