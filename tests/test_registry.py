@@ -225,11 +225,11 @@ def test_strict_check_never_says_ok_for_an_output_it_fails(make_talk) -> None:
     project = make_talk(CONTRAST)
     plain = run_cli("check", project)
     assert plain.exit_code == 0 and "ok handout.pdf" in plain.output
-    assert plain.stdout.rstrip().splitlines()[-1] == "6 outputs ok, 3 warnings"
+    assert plain.stdout.rstrip().splitlines()[-1] == "7 outputs ok, 3 warnings"
     strict = run_cli("check", project, "--strict")
     assert strict.exit_code == 1
     assert "ok handout.pdf" not in strict.output and "fail handout.pdf" in strict.output
-    assert strict.stdout.rstrip().splitlines()[-1] == "0 outputs ok, 6 failed, 3 warnings"
+    assert strict.stdout.rstrip().splitlines()[-1] == "0 outputs ok, 7 failed, 3 warnings"
     codes = ("contrast", "no-cards", "no-run-sheet")
     ignored = run_cli("check", project, "--strict", *(f"--ignore-warning={code}" for code in codes))
     assert ignored.exit_code == 0, ignored.output
@@ -239,7 +239,7 @@ def test_strict_check_never_says_ok_for_an_output_it_fails(make_talk) -> None:
 def test_every_build_ends_with_a_summary_line(make_talk) -> None:
     project = make_talk(CONTRAST)
     first = run_cli("build", project)
-    assert first.stdout.rstrip().splitlines()[-1].startswith("6 outputs ok, 3 warnings; built in ")
+    assert first.stdout.rstrip().splitlines()[-1].startswith("7 outputs ok, 3 warnings; built in ")
     again = run_cli("build", project)
-    assert again.stdout.rstrip().splitlines()[-1].startswith("6 outputs ok, 3 warnings; built in ")
+    assert again.stdout.rstrip().splitlines()[-1].startswith("7 outputs ok, 3 warnings; built in ")
     assert "[contrast]" in again.output  # replayed from the cache
