@@ -386,6 +386,10 @@ def _finish(talk: TalkBuild) -> None:
     for name in (name for name in options.only or ARTEFACTS if name in talk.results):
         report.outputs.extend(talk.results[name].outputs)
         report.warnings.extend(talk.results[name].warnings)
+    if not talk.write and talk.job is not None:  # `check`: what the PDFs fail of PDF/UA-1 and WCAG
+        from .pdfcheck import output_warnings
+
+        report.warnings.extend(output_warnings(report.outputs, talk.job.pdf_variant))
     if options.strict and report.warnings:
         lines = "\n".join(f"  {warning}" for warning in report.warnings)
         raise StrictError(f"--strict: {len(report.warnings)} warning(s), nothing written:\n{lines}")

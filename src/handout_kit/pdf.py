@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,6 +18,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from . import network
 
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px; PDF measures in points.
+_NO_ALT = re.compile(r'^Image "(.*)" has no required alt description')
 _NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)"')
 
 
@@ -106,9 +109,10 @@ class Layout:
         if self.diagnostics.refused:
             raise ResourceError(f"{artefact}: could not load " + "; ".join(self.diagnostics.refused))
 
-    def pdf(self, artefact: str) -> bytes:
-        """The PDF's bytes, checked again: attachments are fetched only while writing."""
-        data = self.write_pdf()
+    def pdf(self, artefact: str, variant: str | None = None) -> bytes:
+        """The PDF's bytes, checked again: attachments are fetched only while writing.
+        `variant` is WeasyPrint's `pdf_variant` ("pdf/ua-1"), or None for a tagged PDF."""
+        data = self.write_pdf(variant)
         self.refuse(artefact)
         return data
 
@@ -118,6 +122,8 @@ class Layout:
         missing: dict[str, None] = {}
         messages = []
         for warning in self.diagnostics.warnings:
+            if (match := _NO_ALT.search(warning)) and match[1] in self.decorative_sources:
+                continue  # alt="": decorative on purpose, written as an artifact
             if match := _NOTDEF.search(warning):
                 missing.update(dict.fromkeys(match[1]))
             else:
@@ -128,11 +134,39 @@ class Layout:
             messages.append(f"{artefact}: {what}: {shown}")
         return messages
 
-    def write_pdf(self) -> bytes:
-        with captured_warnings(self.diagnostics.warnings):
-            data = self.document.write_pdf(pdf_tags=True)
+    def write_pdf(self, variant: str | None = None) -> bytes:
+        """The tagged PDF (PDF/UA-1 when `variant` says so), finished for accessibility:
+        what the HTML hides from screen readers (aria-hidden, alt="") becomes artifacts."""
+        from . import pdftags
+
+        decorative = self._decorative_boxes()
+        with captured_warnings(self.diagnostics.warnings), _noting_marks(decorative) as noted:
+            data = self.document.write_pdf(pdf_tags=True, pdf_variant=variant)
         self.diagnostics.refused.extend(r for r in self.fetcher.refused if r not in self.diagnostics.refused)
-        return data
+        return pdftags.finish(data, noted, lang=self.document.metadata.lang)
+
+    @cached_property
+    def decorative_sources(self) -> set[str]:
+        """The addresses of images the HTML marks decorative (alt="" or hidden)."""
+        sources = set()
+        for page in self.document.pages:
+            for box, hidden in _walk(page._page_box, False):
+                element = getattr(box, "element", None)
+                if hidden and element is not None and element.tag == "img":
+                    sources.add(element.get("src", ""))
+        return sources
+
+    def _decorative_boxes(self) -> dict[int, int]:
+        """id() of every text and replaced box the HTML hides from assistive technology,
+        with the index of its page."""
+        from weasyprint.formatting_structure import boxes
+
+        found = {}
+        for index, page in enumerate(self.document.pages):
+            for box, hidden in _walk(page._page_box, False):
+                if hidden and isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+                    found[id(box)] = index
+        return found
 
     def fill(self, index: int) -> float:
         """How much of page `index`'s content area its content reaches down (0 to 1)."""
@@ -188,6 +222,55 @@ class Layout:
             font.family.decode() if isinstance(font.family, bytes) else str(font.family)
             for font in self.document.fonts.values()
         }
+
+
+def _hides(element) -> bool:
+    """Whether the HTML element is hidden from assistive technology: aria-hidden, a
+    presentational role, or an image with an empty alt text (decorative by HTML's rules)."""
+    if element.get("aria-hidden") == "true" or element.get("role") in ("presentation", "none"):
+        return True
+    return element.tag == "img" and element.get("alt") == ""
+
+
+def _walk(box, hidden: bool):
+    """Every box under `box` (placeholders resolved), with whether the HTML hides it."""
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+
+    if isinstance(box, AbsolutePlaceholder):
+        box = box._box
+    element = getattr(box, "element", None)
+    own = element is not None and getattr(box, "element_tag", None) == element.tag
+    hidden = hidden or (own and _hides(element))
+    yield box, hidden
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, hidden)
+
+
+_MARKS_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _noting_marks(decorative: dict[int, int]) -> Iterator[dict[int, set[int]]]:
+    """While WeasyPrint writes, note the marked-content ids (per page) it gives to the boxes
+    in `decorative`, so they can be made artifacts afterwards. WeasyPrint tags every text and
+    image as content and has no switch for this; its drawing is only observed, not changed."""
+    from weasyprint.pdf.stream import Stream
+
+    noted: dict[int, set[int]] = {}
+    original = Stream.marked
+
+    def marked(stream, box, tag):
+        page = decorative.get(id(box))
+        if page is not None and stream._tags is not None:
+            noted.setdefault(page, set()).add(len(stream._tags))  # the id `marked` is about to give
+        return original(stream, box, tag)
+
+    with _MARKS_LOCK:
+        Stream.marked = marked
+        try:
+            yield noted
+        finally:
+            Stream.marked = original
 
 
 def _flow_boxes(page_box):

@@ -37,7 +37,7 @@ class SlidesRenderer:
             layout = lay_out_checked(job, deck_html, self.name, result)
             result.warnings.extend(self._overflows(deck, layout))
             if "pdf" in job.formats:
-                data = layout.pdf(self.name)
+                data = layout.pdf(self.name, job.pdf_variant("slides.pdf"))
                 summary = f"{layout.page_count} slides, 16:9"
                 result.outputs.append(Output("slides.pdf", data, summary, time.perf_counter() - started))
             if "html" in job.formats:
@@ -73,7 +73,7 @@ class SlidesRenderer:
         started = time.perf_counter()
         html = job.templates.render(NOTES_TEMPLATE, **context, font_css="")
         layout = lay_out_checked(job, html, self.name, result)
-        data = layout.pdf(self.name)
+        data = layout.pdf(self.name, job.pdf_variant("slides-notes.pdf"))
         paper = PAPER_NAMES[job.effective_paper]
         summary = f"{layout.page_count} pages, {paper}, notes for {len(deck.slides)} slides"
         return Output("slides-notes.pdf", data, summary, time.perf_counter() - started)
