@@ -247,17 +247,25 @@ def _walk(box, hidden: bool):
 
 
 _MARKS_LOCK = threading.Lock()
+# HTML elements WeasyPrint 70 tags as /NonStruct that have a standard structure type.
+_STRUCTURE_TYPES = {"q": "Quote", "code": "Code"}
 
 
 @contextlib.contextmanager
 def _noting_marks(decorative: dict[int, int]) -> Iterator[dict[int, set[int]]]:
     """While WeasyPrint writes, note the marked-content ids (per page) it gives to the boxes
-    in `decorative`, so they can be made artifacts afterwards. WeasyPrint tags every text and
-    image as content and has no switch for this; its drawing is only observed, not changed."""
+    in `decorative`, so they can be made artifacts afterwards, and name quotes as quotes.
+    WeasyPrint tags every text and image as content and has no switch for this; its drawing
+    is only observed, not changed."""
+    from weasyprint.pdf import tags
     from weasyprint.pdf.stream import Stream
 
     noted: dict[int, set[int]] = {}
     original = Stream.marked
+    original_tag = tags._get_pdf_tag
+
+    def pdf_tag(tag):
+        return _STRUCTURE_TYPES.get(tag) or original_tag(tag)
 
     def marked(stream, box, tag):
         page = decorative.get(id(box))
@@ -266,11 +274,11 @@ def _noting_marks(decorative: dict[int, int]) -> Iterator[dict[int, set[int]]]:
         return original(stream, box, tag)
 
     with _MARKS_LOCK:
-        Stream.marked = marked
+        Stream.marked, tags._get_pdf_tag = marked, pdf_tag
         try:
             yield noted
         finally:
-            Stream.marked = original
+            Stream.marked, tags._get_pdf_tag = original, original_tag
 
 
 def _flow_boxes(page_box):

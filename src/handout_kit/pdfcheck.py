@@ -146,8 +146,16 @@ class ParentTreeRule(KitRule):
         for number, page in enumerate(doc._pdf.pages, start=1):
             key = page.obj.get("/StructParents")
             kids = parents.get(int(key)) if key is not None and int(key) in parents else None
+            used = list(_mcids(page, page.obj.get("/Resources"), 0))
+            twice = sorted({mcid for mcid in used if used.count(mcid) > 1})
+            if twice:
+                yield self.finding(
+                    f"marked content {', '.join(map(str, twice[:6]))} is used twice on the page (a "
+                    "page placed as a picture, untagged?)",
+                    location=Location(page=number, mcids=tuple(twice)),
+                )
             lost = []
-            for mcid in sorted(set(_mcids(page, page.obj.get("/Resources"), 0))):
+            for mcid in sorted(set(used)):
                 element = kids[mcid] if isinstance(kids, Array) and mcid < len(kids) else None
                 if not isinstance(element, Dictionary) or tuple(element.objgen) not in reachable:
                     lost.append(mcid)
@@ -160,7 +168,8 @@ class ParentTreeRule(KitRule):
 
 
 def _mcids(stream, resources, depth: int) -> Iterator[int]:
-    """The marked-content ids of real content in `stream` and the forms it paints."""
+    """The marked-content ids of real content in `stream` and the forms it paints outside
+    marked content (a form painted inside a sequence belongs to that sequence)."""
     artifact = 0
     stack: list[bool] = []
     for instruction in pikepdf.parse_content_stream(stream):
@@ -174,7 +183,7 @@ def _mcids(stream, resources, depth: int) -> Iterator[int]:
                 yield int(properties.MCID)
         elif operator == "EMC" and stack:
             artifact -= stack.pop()
-        elif operator == "Do" and depth < 8 and not artifact:
+        elif operator == "Do" and depth < 8 and not stack:  # inside a sequence: part of it
             xobject = _xobject(resources, operands[0])
             if xobject is not None and xobject.get("/Subtype") == Name.Form:
                 yield from _mcids(xobject, xobject.get("/Resources", resources), depth + 1)
