@@ -16,8 +16,10 @@ from pikepdf import Array, Dictionary
 
 from conftest import MINIMAL_TALK, REPO, run_cli
 from handout_kit.build import load_talk
+from handout_kit.deck import build_deck
 from handout_kit.pdfcheck import check_pdf
 from handout_kit.pdftags import tag_stamped_figure
+from handout_kit.render.slides import slide_text
 
 PDF_UA = {"handout.pdf", "slides-notes.pdf", "run-sheet.pdf"}
 EXAMPLES = sorted(p for p in (REPO / "examples").glob("*") if (p / "content" / "talk.yaml").is_file())
@@ -260,3 +262,14 @@ def test_a_stamped_slide_is_a_figure_with_the_slides_text(built: dict[str, Path]
     with pikepdf.open(io.BytesIO(tagged.getvalue())) as pdf:
         figures = [e for e in _elements(pdf.Root.StructTreeRoot) if str(e.S) == "/Figure"]
         assert [str(f.Alt) for f in figures][-1].startswith("Slide 1")
+
+
+def test_notes_thumbnails_are_figures_with_the_slides_text(built: dict[str, Path]) -> None:
+    deck = build_deck(_talk(REPO.name))
+    with pikepdf.open(built[REPO.name] / "slides-notes.pdf") as pdf:
+        elements = _elements(pdf.Root.StructTreeRoot)
+        alts = [str(e.Alt) for e in elements if str(e.S) == "/Figure"]
+        headings = [str(e.S) for e in elements if re.fullmatch(r"/H\d", str(e.S))]
+    assert alts == [f"Slide {i}: {slide_text(slide)}" for i, slide in enumerate(deck.slides, start=1)]
+    assert alts[3].startswith("Slide 4: ") and len(alts[3]) > 20
+    assert headings == ["/H1"]  # the slides' own headings are inside their pictures

@@ -139,34 +139,48 @@ class Layout:
         what the HTML hides from screen readers (aria-hidden, alt="") becomes artifacts."""
         from . import pdftags
 
-        decorative = self._decorative_boxes()
-        with captured_warnings(self.diagnostics.warnings), _noting_marks(decorative) as noted:
+        decorative, pictures, alts = self._marked_boxes()
+        with captured_warnings(self.diagnostics.warnings), _noting_marks(decorative, pictures) as noted:
             data = self.document.write_pdf(pdf_tags=True, pdf_variant=variant)
         self.diagnostics.refused.extend(r for r in self.fetcher.refused if r not in self.diagnostics.refused)
-        return pdftags.finish(data, noted, lang=self.document.metadata.lang)
+        hidden, shown = noted
+        figures = [(page, alts[group], mcids) for (page, group), mcids in shown.items()]
+        return pdftags.finish(data, hidden, figures, lang=self.document.metadata.lang)
 
     @cached_property
     def decorative_sources(self) -> set[str]:
         """The addresses of images the HTML marks decorative (alt="" or hidden)."""
         sources = set()
         for page in self.document.pages:
-            for box, hidden in _walk(page._page_box, False):
+            for box, hidden, _ in _walk(page._page_box, False, None):
                 element = getattr(box, "element", None)
                 if hidden and element is not None and element.tag == "img":
                     sources.add(element.get("src", ""))
         return sources
 
-    def _decorative_boxes(self) -> dict[int, int]:
-        """id() of every text and replaced box the HTML hides from assistive technology,
-        with the index of its page."""
+    def _marked_boxes(self) -> tuple[dict[int, int], dict[int, tuple[int, int]], list[str]]:
+        """By id(): every text and replaced box the HTML hides from assistive technology, with
+        the index of its page; every one inside a picture made of HTML (`role="img"` with an
+        `aria-label`, such as a slide's thumbnail), with its page and the picture's number;
+        and the pictures' labels."""
         from weasyprint.formatting_structure import boxes
 
-        found = {}
+        decorative: dict[int, int] = {}
+        pictures: dict[int, tuple[int, int]] = {}
+        alts: list[str] = []
+        numbers: dict[int, int] = {}
         for index, page in enumerate(self.document.pages):
-            for box, hidden in _walk(page._page_box, False):
-                if hidden and isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
-                    found[id(box)] = index
-        return found
+            for box, hidden, picture in _walk(page._page_box, False, None):
+                if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+                    continue
+                if hidden:
+                    decorative[id(box)] = index
+                elif picture is not None:
+                    if id(picture) not in numbers:
+                        numbers[id(picture)] = len(alts)
+                        alts.append(picture.get("aria-label", ""))
+                    pictures[id(box)] = (index, numbers[id(picture)])
+        return decorative, pictures, alts
 
     def fill(self, index: int) -> float:
         """How much of page `index`'s content area its content reaches down (0 to 1)."""
@@ -232,8 +246,9 @@ def _hides(element) -> bool:
     return element.tag == "img" and element.get("alt") == ""
 
 
-def _walk(box, hidden: bool):
-    """Every box under `box` (placeholders resolved), with whether the HTML hides it."""
+def _walk(box, hidden: bool, picture):
+    """Every box under `box` (placeholders resolved), with whether the HTML hides it and the
+    element of the HTML picture (role="img" with a label) it belongs to, if any."""
     from weasyprint.layout.absolute import AbsolutePlaceholder
 
     if isinstance(box, AbsolutePlaceholder):
@@ -241,9 +256,18 @@ def _walk(box, hidden: bool):
     element = getattr(box, "element", None)
     own = element is not None and getattr(box, "element_tag", None) == element.tag
     hidden = hidden or (own and _hides(element))
-    yield box, hidden
+    if own and picture is None and _is_picture(element):
+        picture = element
+    yield box, hidden, picture
     for child in getattr(box, "children", ()):
-        yield from _walk(child, hidden)
+        yield from _walk(child, hidden, picture)
+
+
+def _is_picture(element) -> bool:
+    """An element that is one picture to a screen reader, told by its label (a slide's
+    thumbnail); <img> and <svg> are figures of their own already."""
+    own_figure = element.tag in ("img", "{http://www.w3.org/2000/svg}svg", "svg")
+    return element.get("role") == "img" and bool(element.get("aria-label")) and not own_figure
 
 
 _MARKS_LOCK = threading.Lock()
@@ -252,7 +276,9 @@ _STRUCTURE_TYPES = {"q": "Quote", "code": "Code"}
 
 
 @contextlib.contextmanager
-def _noting_marks(decorative: dict[int, int]) -> Iterator[dict[int, set[int]]]:
+def _noting_marks(
+    decorative: dict[int, int], pictures: dict[int, tuple[int, int]]
+) -> Iterator[tuple[dict[int, set[int]], dict[tuple[int, int], list[int]]]]:
     """While WeasyPrint writes, note the marked-content ids (per page) it gives to the boxes
     in `decorative`, so they can be made artifacts afterwards, and name quotes as quotes.
     WeasyPrint tags every text and image as content and has no switch for this; its drawing
@@ -261,6 +287,7 @@ def _noting_marks(decorative: dict[int, int]) -> Iterator[dict[int, set[int]]]:
     from weasyprint.pdf.stream import Stream
 
     noted: dict[int, set[int]] = {}
+    shown: dict[tuple[int, int], list[int]] = {}
     original = Stream.marked
     original_tag = tags._get_pdf_tag
 
@@ -271,12 +298,14 @@ def _noting_marks(decorative: dict[int, int]) -> Iterator[dict[int, set[int]]]:
         page = decorative.get(id(box))
         if page is not None and stream._tags is not None:
             noted.setdefault(page, set()).add(len(stream._tags))  # the id `marked` is about to give
+        elif id(box) in pictures and stream._tags is not None:
+            shown.setdefault(pictures[id(box)], []).append(len(stream._tags))
         return original(stream, box, tag)
 
     with _MARKS_LOCK:
         Stream.marked, tags._get_pdf_tag = marked, pdf_tag
         try:
-            yield noted
+            yield noted, shown
         finally:
             Stream.marked, tags._get_pdf_tag = original, original_tag
 

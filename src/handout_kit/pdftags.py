@@ -13,10 +13,18 @@ from pikepdf import Array, Dictionary, Name, Pdf
 _ARTIFACT = Name.Artifact
 
 
-def finish(data: bytes, decorative: dict[int, set[int]], *, lang: str | None = None) -> bytes:
+def finish(
+    data: bytes,
+    decorative: dict[int, set[int]],
+    figures: Iterable[tuple[int, str, list[int]]] = (),
+    *,
+    lang: str | None = None,
+) -> bytes:
     """`data` (a tagged PDF from WeasyPrint) with the marked content in `decorative` (page index:
     marked-content ids) and everything outside the structure tree (the page margins' running
-    footer and page numbers) turned into artifacts; header cells scoped; links described."""
+    footer and page numbers) turned into artifacts; each of `figures` (page index, alt text,
+    marked-content ids: a picture made of HTML, like a slide's thumbnail) one /Figure with that
+    /Alt; header cells scoped; links described."""
     with Pdf.open(io.BytesIO(data)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
             return data
@@ -40,6 +48,8 @@ def finish(data: bytes, decorative: dict[int, set[int]], *, lang: str | None = N
                     if mcid in hidden and _objgen(kids[mcid]) in reachable:
                         _drop_content(kids[mcid], mcid)
                     kids[mcid] = None
+        for index, alt, mcids in figures:
+            _as_figure(pdf, parents, index, alt, [m for m in mcids if m not in decorative.get(index, ())])
         _scope_header_cells(tree)
         _describe_links(pdf)
         if lang:
@@ -99,6 +109,55 @@ def tag_stamped_figure(
         parent.K = Array([parent.K])
     parent.K.insert(len(parent.K) if position is None else position, figure)
     return figure
+
+
+def _as_figure(pdf: Pdf, parents: pikepdf.NumberTree, index: int, alt: str, mcids: list[int]) -> None:
+    """The structure around marked content `mcids` of page `index` replaced by one /Figure with
+    `alt`: the smallest element holding all of it gives its place to the figure."""
+    page = pdf.pages[index]
+    kids = parents[int(page.obj.StructParents)]
+    elements = [kids[m] for m in mcids if m < len(kids) and isinstance(kids[m], Dictionary)]
+    if not elements:
+        return
+    chains = [_ancestors(element) for element in elements]
+    shared = set.intersection(*({_objgen(e) for e in chain} for chain in chains))
+    holder = next(e for e in chains[0] if _objgen(e) in shared)
+    parent = holder.get("/P")
+    if holder.get("/S") == Name.Document or not isinstance(parent, Dictionary):
+        return
+    inside = {_objgen(holder)} | {_objgen(e) for e in _descendants(holder)}
+    figure = pdf.make_indirect(
+        Dictionary(Type=Name.StructElem, S=Name.Figure, P=parent, Pg=page.obj, K=Array(mcids), Alt=alt)
+    )
+    siblings = parent.K if isinstance(parent.K, Array) else Array([parent.K])
+    parent.K = Array([figure if _objgen(kid) == _objgen(holder) else kid for kid in siblings])
+    for mcid in mcids:
+        kids[mcid] = figure
+    # A picture's links (a closing slide's) are part of the picture, not links of their own.
+    annotations = page.obj.get("/Annots")
+    if isinstance(annotations, Array):
+        keep = []
+        for annotation in annotations:
+            key = annotation.get("/StructParent")
+            owner = parents.get(int(key)) if key is not None and int(key) in parents else None
+            if owner is None or _objgen(owner) not in inside:
+                keep.append(annotation)
+        page.obj.Annots = Array(keep)
+
+
+def _ancestors(element: Dictionary) -> list[Dictionary]:
+    chain = [element]
+    while isinstance(chain[-1].get("/P"), Dictionary) and chain[-1].P.get("/Type") == Name.StructElem:
+        chain.append(chain[-1].P)
+    return chain
+
+
+def _descendants(element: Dictionary) -> Iterator[Dictionary]:
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, Array) else [kids]:
+        if isinstance(kid, Dictionary) and "/S" in kid:
+            yield kid
+            yield from _descendants(kid)
 
 
 # -- artifacts -----------------------------------------------------------------------------
