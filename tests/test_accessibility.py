@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -273,3 +274,46 @@ def test_notes_thumbnails_are_figures_with_the_slides_text(built: dict[str, Path
     assert alts == [f"Slide {i}: {slide_text(slide)}" for i, slide in enumerate(deck.slides, start=1)]
     assert alts[3].startswith("Slide 4: ") and len(alts[3]) > 20
     assert headings == ["/H1"]  # the slides' own headings are inside their pictures
+
+
+@pytest.mark.parametrize("talk", [t.name for t in TALKS])
+def test_cards_html_is_clean_under_the_axe_browser_scan(built: dict[str, Path], talk: str) -> None:
+    """The cards' accessible form: axe-core (WCAG 2.1 A and AA rules) finds nothing in Chromium."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.goto((built[talk] / "cards.html").as_uri())
+            response = axe.Axe().run(page).response
+        finally:
+            browser.close()
+    assert response["passes"], "axe ran no rule"
+    found = [f"{v['id']}: {v['help']} ({v['nodes'][0]['html'][:80]})" for v in response["violations"]]
+    assert not found, "\n".join(found)
+
+
+def test_the_logo_is_described_once_or_decorative(make_talk) -> None:
+    talk = MINIMAL_TALK + "exercises:\n  - {id: pair, title: Pair up, prompt: Talk., minutes: 5,\n"
+    talk += "     grouping: {mode: alone}, steps: [{text: Talk, minutes: 5}]}\n"
+    talk += "theme:\n  logo: logo.svg\n  logo_alt: Example Society\n"
+    project = make_talk(talk, files={"content/logo.svg": SQUARE})
+    result = run_cli("build", project, "--only", "handout", "--only", "cards")
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(project / "build" / "handout.pdf") as pdf:
+        alts = [str(e.Alt) for e in _elements(pdf.Root.StructTreeRoot) if str(e.S) == "/Figure"]
+    assert alts == ["Example Society"]
+    for name in ("cards.pdf", "cards-print.pdf"):  # on card backs it is decorative
+        with pikepdf.open(project / "build" / name) as pdf:
+            assert not [e for e in _elements(pdf.Root.StructTreeRoot) if str(e.S) == "/Figure"]
+        assert not check_pdf((project / "build" / name).read_bytes(), pdf_ua=False)
+
+    (project / "content" / "talk.yaml").write_text(talk.replace("Example Society", '""'))
+    assert run_cli("build", project, "--only", "handout").exit_code == 0
+    with pikepdf.open(project / "build" / "handout.pdf") as pdf:
+        assert not [e for e in _elements(pdf.Root.StructTreeRoot) if str(e.S) == "/Figure"]
+    assert not check_pdf((project / "build" / "handout.pdf").read_bytes(), pdf_ua=True)
