@@ -166,45 +166,41 @@ def _descendants(element: Dictionary) -> Iterator[Dictionary]:
 def _mark_artifacts(pdf: Pdf, page: pikepdf.Page, hidden: set[int], outside: set[int]) -> None:
     """Rewrite the page's content (and the form XObjects it paints) so the marked-content
     sequences with these ids become artifacts; the margins' (`outside`) as pagination."""
+    chosen = hidden | outside
+    seen: set[tuple[int, int]] = set()
 
-    def rewrite(instructions: Iterable) -> tuple[bytes, bool]:
+    def rewrite(stream, resources) -> bytes | None:
         changed = False
         out = []
-        for instruction in instructions:
-            operands, operator = instruction.operands, instruction.operator
-            if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary):
+        for instruction in pikepdf.parse_content_stream(stream):
+            operands, operator = instruction.operands, str(instruction.operator)
+            if operator == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary):
                 mcid = operands[1].get("/MCID")
-                if mcid is not None and int(mcid) in hidden | outside:
+                if mcid is not None and int(mcid) in chosen:
                     kind = Name.Pagination if int(mcid) in outside else Name.Layout
                     instruction = pikepdf.ContentStreamInstruction(
                         [_ARTIFACT, Dictionary(Type=kind)], pikepdf.Operator("BDC")
                     )
                     changed = True
+            elif operator == "Do":  # the forms this page paints hold its marked content too
+                form = _form(resources, operands[0])
+                if form is not None and _objgen(form) not in seen:
+                    seen.add(_objgen(form))
+                    data = rewrite(form, form.get("/Resources", resources))
+                    if data is not None:
+                        form.write(data)
             out.append(instruction)
-        return pikepdf.unparse_content_stream(out), changed
+        return pikepdf.unparse_content_stream(out) if changed else None
 
-    data, changed = rewrite(pikepdf.parse_content_stream(page))
-    if changed:
+    data = rewrite(page, page.obj.get("/Resources"))
+    if data is not None:
         page.obj.Contents = pdf.make_stream(data)
-    for form in _forms(page.obj.get("/Resources"), set()):
-        data, changed = rewrite(pikepdf.parse_content_stream(form))
-        if changed:
-            form.write(data)
 
 
-def _forms(resources, seen: set) -> Iterator[pikepdf.Stream]:
-    """The form XObjects reachable from `resources`, each once."""
-    if not isinstance(resources, Dictionary):
-        return
-    xobjects = resources.get("/XObject")
-    if not isinstance(xobjects, Dictionary):
-        return
-    for _, xobject in xobjects.items():
-        if xobject.get("/Subtype") != Name.Form or _objgen(xobject) in seen:
-            continue
-        seen.add(_objgen(xobject))
-        yield xobject
-        yield from _forms(xobject.get("/Resources"), seen)
+def _form(resources, name) -> pikepdf.Stream | None:
+    xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
+    xobject = xobjects.get(name) if isinstance(xobjects, Dictionary) else None
+    return xobject if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form else None
 
 
 def _drop_content(element: Dictionary, mcid: int) -> None:
