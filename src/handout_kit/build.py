@@ -106,6 +106,10 @@ def _finish(talk: TalkBuild) -> None:
     for name in (name for name in options.only or ARTEFACTS if name in talk.results):
         report.outputs.extend(talk.results[name].outputs)
         report.warnings.extend(talk.results[name].warnings)
+    if not talk.write and talk.job is not None:  # `check`: what the PDFs fail of PDF/UA-1 and WCAG
+        from .pdfcheck import output_warnings
+
+        report.warnings.extend(output_warnings(report.outputs, talk.job.pdf_variant))
     report.warnings = [w for w in dict.fromkeys(report.warnings) if w.code not in options.ignore_warnings]
     if options.strict and report.warnings:
         lines = "\n".join(f"  {warning}" for warning in report.warnings)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -19,6 +21,7 @@ from .fonts import GLYPH_CODE
 from .reads import record_file
 
 PT_PER_PX = 0.75  # WeasyPrint lays out in CSS px; PDF measures in points.
+_NO_ALT = re.compile(r'^Image "(.*)" has no required alt description')
 _NOTDEF = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)"')
 
 
@@ -142,9 +145,10 @@ class Layout:
         if self.diagnostics.refused:
             raise ResourceError(f"{artefact}: could not load " + "; ".join(self.diagnostics.refused))
 
-    def pdf(self, artefact: str) -> bytes:
-        """The PDF's bytes, checked again: attachments are fetched only while writing."""
-        data = self.write_pdf()
+    def pdf(self, artefact: str, variant: str | None = None) -> bytes:
+        """The PDF's bytes, checked again: attachments are fetched only while writing.
+        `variant` is WeasyPrint's `pdf_variant` ("pdf/ua-1"), or None for a tagged PDF."""
+        data = self.write_pdf(variant)
         self.refuse(artefact)
         return data
 
@@ -154,6 +158,8 @@ class Layout:
         missing: dict[str, None] = {}
         messages = []
         for warning in self.diagnostics.warnings:
+            if (match := _NO_ALT.search(warning)) and match[1] in self.decorative_sources:
+                continue  # alt="": decorative on purpose, written as an artifact
             if match := _NOTDEF.search(warning):
                 missing.update(dict.fromkeys(match[1]))
             else:
@@ -164,11 +170,53 @@ class Layout:
             messages.append(BuildWarning(GLYPH_CODE, what, artefact))
         return messages
 
-    def write_pdf(self) -> bytes:
-        with captured_warnings(self.diagnostics.warnings):
-            data = self.document.write_pdf(pdf_tags=True)
+    def write_pdf(self, variant: str | None = None) -> bytes:
+        """The tagged PDF (PDF/UA-1 when `variant` says so), finished for accessibility:
+        what the HTML hides from screen readers (aria-hidden, alt="") becomes artifacts."""
+        from . import pdftags
+
+        decorative, pictures, alts = self._marked_boxes()
+        with captured_warnings(self.diagnostics.warnings), _noting_marks(decorative, pictures) as noted:
+            data = self.document.write_pdf(pdf_tags=True, pdf_variant=variant)
         self.diagnostics.refused.extend(r for r in self.fetcher.refused if r not in self.diagnostics.refused)
-        return data
+        hidden, shown = noted
+        figures = [(page, alts[group], mcids) for (page, group), mcids in shown.items()]
+        return pdftags.finish(data, hidden, figures, lang=self.document.metadata.lang)
+
+    @cached_property
+    def decorative_sources(self) -> set[str]:
+        """The addresses of images the HTML marks decorative (alt="" or hidden)."""
+        sources = set()
+        for page in self.document.pages:
+            for box, hidden, _ in _walk(page._page_box, False, None):
+                element = getattr(box, "element", None)
+                if hidden and element is not None and element.tag == "img":
+                    sources.add(element.get("src", ""))
+        return sources
+
+    def _marked_boxes(self) -> tuple[dict[int, int], dict[int, tuple[int, int]], list[str]]:
+        """By id(): every text and replaced box the HTML hides from assistive technology, with
+        the index of its page; every one inside a picture made of HTML (`role="img"` with an
+        `aria-label`, such as a slide's thumbnail), with its page and the picture's number;
+        and the pictures' labels."""
+        from weasyprint.formatting_structure import boxes
+
+        decorative: dict[int, int] = {}
+        pictures: dict[int, tuple[int, int]] = {}
+        alts: list[str] = []
+        numbers: dict[int, int] = {}
+        for index, page in enumerate(self.document.pages):
+            for box, hidden, picture in _walk(page._page_box, False, None):
+                if not isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+                    continue
+                if hidden:
+                    decorative[id(box)] = index
+                elif picture is not None:
+                    if id(picture) not in numbers:
+                        numbers[id(picture)] = len(alts)
+                        alts.append(picture.get("aria-label", ""))
+                    pictures[id(box)] = (index, numbers[id(picture)])
+        return decorative, pictures, alts
 
     def fill(self, index: int) -> float:
         """How much of page `index`'s content area its content reaches down (0 to 1)."""
@@ -224,6 +272,78 @@ class Layout:
             font.family.decode() if isinstance(font.family, bytes) else str(font.family)
             for font in self.document.fonts.values()
         }
+
+
+def _hides(element) -> bool:
+    """Whether the HTML element is hidden from assistive technology: aria-hidden, a
+    presentational role, or an image with an empty alt text (decorative by HTML's rules)."""
+    if element.get("aria-hidden") == "true" or element.get("role") in ("presentation", "none"):
+        return True
+    return element.tag == "img" and element.get("alt") == ""
+
+
+def _walk(box, hidden: bool, picture):
+    """Every box under `box` (placeholders resolved), with whether the HTML hides it and the
+    element of the HTML picture (role="img" with a label) it belongs to, if any."""
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+
+    if isinstance(box, AbsolutePlaceholder):
+        box = box._box
+    element = getattr(box, "element", None)
+    own = element is not None and getattr(box, "element_tag", None) == element.tag
+    hidden = hidden or (own and _hides(element))
+    if own and picture is None and _is_picture(element):
+        picture = element
+    yield box, hidden, picture
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, hidden, picture)
+
+
+def _is_picture(element) -> bool:
+    """An element that is one picture to a screen reader, told by its label (a slide's
+    thumbnail); <img> and <svg> are figures of their own already."""
+    own_figure = element.tag in ("img", "{http://www.w3.org/2000/svg}svg", "svg")
+    return element.get("role") == "img" and bool(element.get("aria-label")) and not own_figure
+
+
+_MARKS_LOCK = threading.Lock()
+# HTML elements WeasyPrint 70 tags as /NonStruct that have a standard structure type.
+_STRUCTURE_TYPES = {"q": "Quote", "code": "Code"}
+
+
+@contextlib.contextmanager
+def _noting_marks(
+    decorative: dict[int, int], pictures: dict[int, tuple[int, int]]
+) -> Iterator[tuple[dict[int, set[int]], dict[tuple[int, int], list[int]]]]:
+    """While WeasyPrint writes, note the marked-content ids (per page) it gives to the boxes
+    in `decorative`, so they can be made artifacts afterwards, and name quotes as quotes.
+    WeasyPrint tags every text and image as content and has no switch for this; its drawing
+    is only observed, not changed."""
+    from weasyprint.pdf import tags
+    from weasyprint.pdf.stream import Stream
+
+    noted: dict[int, set[int]] = {}
+    shown: dict[tuple[int, int], list[int]] = {}
+    original = Stream.marked
+    original_tag = tags._get_pdf_tag
+
+    def pdf_tag(tag):
+        return _STRUCTURE_TYPES.get(tag) or original_tag(tag)
+
+    def marked(stream, box, tag):
+        page = decorative.get(id(box))
+        if page is not None and stream._tags is not None:
+            noted.setdefault(page, set()).add(len(stream._tags))  # the id `marked` is about to give
+        elif id(box) in pictures and stream._tags is not None:
+            shown.setdefault(pictures[id(box)], []).append(len(stream._tags))
+        return original(stream, box, tag)
+
+    with _MARKS_LOCK:
+        Stream.marked, tags._get_pdf_tag = marked, pdf_tag
+        try:
+            yield noted, shown
+        finally:
+            Stream.marked, tags._get_pdf_tag = original, original_tag
 
 
 def _flow_boxes(page_box):

@@ -166,7 +166,18 @@ class Theme(Model):
     fonts: Fonts = Fonts()
     categories: dict[str, Color] = Field(default={}, description="Card colour per category.")
     logo: str | None = Field(default=None, description="SVG or PNG file beside talk.yaml.")
+    logo_alt: str | None = Field(
+        default=None,
+        description="What the logo says or shows, for screen readers (once, on the handout); "
+        '"" marks it decorative. Default: the event\'s name.',
+    )
     paper: Paper = "letter"
+    accessibility: Literal["pdf-ua", "tagged"] | None = Field(
+        default=None,
+        description="pdf-ua: every PDF is PDF/UA-1; tagged: tagged PDFs that claim no standard. "
+        "Default: PDF/UA-1 for the handout, the notes handout and the run-sheet, tagged for "
+        "slides and cards.",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from ..templates import Templates
 
 PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
+# The PDFs that are PDF/UA-1 unless `theme.accessibility: tagged` says otherwise; the others
+# (slides, cards) are tagged, and PDF/UA-1 too with `theme.accessibility: pdf-ua`.
+PDF_UA_BY_DEFAULT = frozenset({"handout.pdf", "slides-notes.pdf", "run-sheet.pdf"})
 
 
 @dataclass
@@ -56,6 +59,12 @@ class Job:
     def handout_paper(self) -> Paper:
         """The handout's paper: --paper, else handout.paper, else the theme's."""
         return self.paper or self.talk.paper
+
+    def pdf_variant(self, output: str) -> str | None:
+        """WeasyPrint's `pdf_variant` for the PDF named `output`: PDF/UA-1, or None (tagged)."""
+        chosen = self.talk.theme.accessibility
+        ua = chosen == "pdf-ua" or (chosen is None and output in PDF_UA_BY_DEFAULT)
+        return "pdf/ua-1" if ua else None
 
     def context(self, **extra: Any) -> dict[str, Any]:
         """What every template sees: the talk, its theme, the kit's version, a fixed date."""

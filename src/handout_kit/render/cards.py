@@ -72,7 +72,7 @@ class CardsRenderer:
         layout = lay_out_checked(job, html, self.name, result)
         result.warnings.extend(self._overflows(layout, cards))
         if "pdf" in job.formats:
-            data = layout.pdf(self.name)
+            data = layout.pdf(self.name, job.pdf_variant("cards.pdf"))
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"
             summary = (
                 f"{len(cards)} cards, {imposition.per_sheet} a sheet "
@@ -140,7 +140,8 @@ class CardsRenderer:
         started = time.perf_counter()
         bleed = max(job.talk.cards.bleed_mm, PRINT_SHOP_BLEED_MM)
         html = job.templates.render(PRINT_TEMPLATE, **context, bleed=bleed)
-        data = lay_out_checked(job, html, self.name, result).pdf(self.name)
+        layout = lay_out_checked(job, html, self.name, result)
+        data = layout.pdf(self.name, job.pdf_variant("cards-print.pdf"))
         summary = f"{len(cards)} cards, front and back each, {size[0]:g}x{size[1]:g} mm + {bleed:g} mm bleed"
         return Output("cards-print.pdf", data, summary, time.perf_counter() - started)
 
@@ -154,6 +155,7 @@ class CardsRenderer:
             flip=options.flip,
             offset=options.offset,
         )
-        data = lay_out_checked(job, html, self.name, result).pdf(self.name)
+        layout = lay_out_checked(job, html, self.name, result)
+        data = layout.pdf(self.name, job.pdf_variant("cards-calibration.pdf"))
         summary = f"2 pages, {PAPER_NAMES[paper]}: print double-sided, read offset.dx_mm and dy_mm"
         return Output("cards-calibration.pdf", data, summary, time.perf_counter() - started)

@@ -62,7 +62,7 @@ class HandoutRenderer:
             f"({width:.0f}x{height:.0f} pt), {fit.describe()}, page {layout.page_count} {fill:.0%} full"
         )
         if "pdf" in job.formats:
-            data = layout.pdf(self.name)
+            data = layout.pdf(self.name, job.pdf_variant("handout.pdf"))
             self._check_fonts(job, layout, result)
             result.outputs.append(Output("handout.pdf", data, summary, time.perf_counter() - started))
         result.memo["fit_step"] = FITS.index(fit)

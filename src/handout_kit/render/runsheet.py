@@ -66,7 +66,7 @@ class RunSheetRenderer:
         html = job.templates.render(TEMPLATE, **context)
         if "pdf" in job.formats:
             layout = lay_out_checked(job, html, self.name, result)
-            data = layout.pdf(self.name)
+            data = layout.pdf(self.name, job.pdf_variant("run-sheet.pdf"))
             if layout.page_count > 1:
                 result.warn("run-sheet-pages", f"runs to {layout.page_count} pages; it is meant for one")
             paper = PAPER_NAMES[job.effective_paper]

@@ -39,7 +39,7 @@ class SlidesRenderer:
             layout = lay_out_checked(job, deck_html, self.name, result)
             result.warnings.extend(self._overflows(deck, layout))
             if "pdf" in job.formats:
-                data = layout.pdf(self.name)
+                data = layout.pdf(self.name, job.pdf_variant("slides.pdf"))
                 summary = f"{layout.page_count} slides, 16:9"
                 result.outputs.append(Output("slides.pdf", data, summary, time.perf_counter() - started))
             if "html" in job.formats:
@@ -88,9 +88,10 @@ class SlidesRenderer:
 
     def _notes_pdf(self, job: Job, deck: Deck, context: dict, result: Result) -> Output:
         started = time.perf_counter()
-        html = job.templates.render(NOTES_TEMPLATE, **context, font_css="")
+        alts = [slide_text(slide) for slide in deck.slides]
+        html = job.templates.render(NOTES_TEMPLATE, **context, font_css="", slide_texts=alts)
         layout = lay_out_checked(job, html, self.name, result)
-        data = layout.pdf(self.name)
+        data = layout.pdf(self.name, job.pdf_variant("slides-notes.pdf"))
         paper = PAPER_NAMES[job.effective_paper]
         summary = f"{layout.page_count} pages, {paper}, notes for {len(deck.slides)} slides"
         return Output("slides-notes.pdf", data, summary, time.perf_counter() - started)
@@ -141,6 +142,16 @@ def _qr(job: Job):
     return qr_svg(job.talk.handout.qr, job.talk.theme.colors.ink)
 
 
+def slide_text(slide: Slide) -> str:
+    """What a slide says, as one line of plain text: the alt text of its picture wherever the
+    slide is shown small (the notes handout's thumbnails, a stamped slides.pdf page)."""
+    parts = [slide.title, slide.lead, slide.body, *slide.bullets]
+    if slide.exercise is not None:
+        parts += [step.text.html for step in slide.exercise.steps]
+    lines = (" ".join(_plain(str(part)).split()) for part in parts if part)
+    return " ".join(line if line[-1:] in ".:;!?" else line + "." for line in lines if line)
+
+
 def _plain(markup: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", str(markup)))
 
@@ -152,4 +163,4 @@ def _text_of(html: str) -> str:
     return _plain(body)
 
 
-__all__ = ["Slide", "SlidesRenderer"]
+__all__ = ["Slide", "SlidesRenderer", "slide_text"]
