@@ -107,7 +107,7 @@ def test_check_reports_missing_alt_text_and_notes_in_the_audience_deck(make_talk
     project = make_talk(text, files={"content/dot.svg": svg, "templates/slides/deck.html": leaky})
     result = run_cli("check", project, "--format", "json")
     payload = json.loads(result.output)
-    warnings = " ".join(payload["warnings"])
+    warnings = " ".join(w["message"] for w in payload["warnings"])
     assert "groups[0].points[1].text: image 'dot.svg' has no alt text" in warnings
     assert "slides.html shows the speaker notes of slide 4" in warnings
     assert payload["ok"] is True and result.exit_code == 0
