@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from .colors import six_digits
 from .templates import mix_colors
 
 if TYPE_CHECKING:
@@ -282,17 +283,12 @@ def _theme_xml(blob: bytes, theme: Theme) -> bytes:
         element = clr.find(f"{{{A}}}{slot}")
         for child in list(element):
             element.remove(child)
-        etree.SubElement(element, f"{{{A}}}srgbClr", val=_hex(value))
+        etree.SubElement(element, f"{{{A}}}srgbClr", val=six_digits(value))
     fonts = root.find(f".//{{{A}}}fontScheme")
     fonts.set("name", "handout-kit")
     for which, family in (("majorFont", theme.fonts.heading), ("minorFont", theme.fonts.body)):
         fonts.find(f"{{{A}}}{which}/{{{A}}}latin").set("typeface", family)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _hex(color: str) -> str:
-    digits = color.lstrip("#")
-    return ("".join(c * 2 for c in digits) if len(digits) == 3 else digits).upper()
 
 
 def _run_props(style: Style, tag: str = "defRPr") -> str:

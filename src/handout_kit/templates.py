@@ -11,6 +11,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .colors import mix
 from .errors import TemplateError
 from .reads import record_template
 
@@ -26,21 +27,6 @@ def builtin_templates_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "templates"
-
-
-def mix_colors(color: str, other: str, share: float) -> str:
-    """`share` of `color` over `other` (both #rgb or #rrggbb), as #rrggbb: tints for CSS."""
-
-    def channels(value: str) -> list[int]:
-        digits = value.lstrip("#")
-        if len(digits) == 3:
-            digits = "".join(c * 2 for c in digits)
-        return [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
-
-    mixed = [
-        round(a * share + b * (1 - share)) for a, b in zip(channels(color), channels(other), strict=True)
-    ]
-    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 @lru_cache(maxsize=8)
@@ -85,7 +71,7 @@ def _environment(
         keep_trailing_newline=True,
         auto_reload=True,
     )
-    environment.filters["mix"] = mix_colors
+    environment.filters["mix"] = mix
     return environment
 
 

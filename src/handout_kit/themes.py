@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .colors import contrast
 from .errors import BuildWarning
 
 THEMES: dict[str, dict[str, str]] = {
@@ -45,21 +46,6 @@ def with_theme_defaults(value: Any) -> Any:
     if preset is None or not (colors is None or isinstance(colors, dict)):
         return value
     return {**value, "colors": {**preset, **(colors or {})}}
-
-
-def luminance(color: str) -> float:
-    digits = color.lstrip("#")
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(a: str, b: str) -> float:
-    """The WCAG contrast ratio of two colours, from 1 to 21."""
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def contrast_warnings(colors: Any, categories: dict[str, str]) -> list[BuildWarning]:
