@@ -42,7 +42,8 @@ def test_built_in_themes_meet_aa(make_talk, name: str) -> None:
 
 
 def test_themes_differ_in_earnest(make_talk) -> None:
-    from handout_kit.themes import THEMES, contrast
+    from handout_kit.colors import contrast
+    from handout_kit.themes import THEMES
 
     accents = {theme["accent"] for theme in THEMES.values()}
     assert len(accents) == 3

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from .colors import six_digits
-from .templates import mix_colors
+from .colors import mix, six_digits
 
 if TYPE_CHECKING:
     from pptx.presentation import Presentation
@@ -266,12 +265,12 @@ def _theme_xml(blob: bytes, theme: Theme) -> bytes:
         "dk1": colors.ink,
         "lt1": colors.paper,
         "dk2": colors.muted,
-        "lt2": mix_colors(colors.accent, colors.paper, 0.08),
+        "lt2": mix(colors.accent, colors.paper, 0.08),
         "accent1": colors.accent,
         "accent2": colors.highlight,
         "accent3": colors.muted,
-        "accent4": mix_colors(colors.accent, colors.paper, 0.25),
-        "accent5": mix_colors(colors.highlight, colors.paper, 0.5),
+        "accent4": mix(colors.accent, colors.paper, 0.25),
+        "accent5": mix(colors.highlight, colors.paper, 0.5),
         "accent6": colors.ink,
         "hlink": colors.accent,
         "folHlink": colors.accent,
