@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .cache import Manifest, build_lock, input_key
 from .errors import ContentError, KitError, OutputError, Problem, RenderProcessError, StrictError
 from .render import ARTEFACTS, Job, Output, Result, renderer
+from .render.base import joined, parts_of
 from .source import display_name
 from .templates import Templates
 from .write import remove_leftovers, safe_target, write_atomic
@@ -302,9 +303,7 @@ def _render_talks(
     from concurrent.futures import ProcessPoolExecutor
 
     # An artefact with independent parts (the deck and its notes) is split across processes.
-    split = [
-        (talk, name, part) for talk, name in tasks for part in getattr(renderer(name), "parts", ()) or (None,)
-    ]
+    split = [(talk, name, part) for talk, name in tasks for part in parts_of(renderer(name), talk.job)]
     context = multiprocessing.get_context("fork")  # workers start with the kit already imported
     with ProcessPoolExecutor(max_workers=min(len(split), workers), mp_context=context) as pool:
         pending = {
@@ -324,8 +323,6 @@ def _collect(pending: dict, progress: Progress, on_done: Callable[[TalkBuild], N
     done (with its error) at once."""
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
-
-    from .render.base import merged
 
     parts: dict[tuple[int, str], list[tuple[str | None, Result]]] = {}
     expected = {(id(talk), name): 0 for talk, name, _ in pending.values()}
@@ -353,8 +350,9 @@ def _collect(pending: dict, progress: Progress, on_done: Callable[[TalkBuild], N
             done.append((part, result))
             if len(done) < expected[(id(talk), name)]:
                 continue
-            order = getattr(renderer(name), "parts", ()) or (None,)
-            talk.results[name] = merged([r for _, r in sorted(done, key=lambda pr: order.index(pr[0]))])
+            order = parts_of(renderer(name), talk.job)
+            ordered = [r for _, r in sorted(done, key=lambda pr: order.index(pr[0]))]
+            talk.results[name] = joined(renderer(name), ordered)
             count += 1
             progress(f"[{count}/{total}] {talk.label}{name} done")
             if len(talk.results) == len(talk.todo):

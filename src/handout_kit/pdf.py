@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML, Document
@@ -81,6 +82,17 @@ def captured_warnings(sink: list[str]) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
+
+
+class Frame(NamedTuple):
+    """A box on a laid-out page, in PDF points from the page's bottom left."""
+
+    page: int
+    key: str
+    x: float
+    y: float
+    width: float
+    height: float
 
 
 @dataclass
@@ -180,6 +192,28 @@ class Layout:
                     right = max(right, box.position_x + box.margin_width() - right_limit)
                     below = max(below, box.position_y + box.margin_height() - bottom_limit)
             found.append((container.element, max(0.0, below), max(0.0, right)))
+        return found
+
+    def frames(self, container_class: str, attribute: str) -> list[Frame]:
+        """Every element with class `container_class`, page by page: its `attribute` and its
+        content box in PDF points, measured from the page's bottom left as PDF does."""
+        found = []
+        for index, page in enumerate(self.document.pages):
+            page_box = page._page_box
+            for box in page_box.descendants(placeholders=True):
+                if not _has_class(box, container_class):
+                    continue
+                top = box.content_box_y() + box.height
+                found.append(
+                    Frame(
+                        index,
+                        box.element.get(attribute) or "",
+                        box.content_box_x() * PT_PER_PX,
+                        (page.height - top) * PT_PER_PX,
+                        box.width * PT_PER_PX,
+                        box.height * PT_PER_PX,
+                    )
+                )
         return found
 
     def font_families(self) -> set[str]:
