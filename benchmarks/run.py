@@ -437,10 +437,150 @@ def serve(work: Path, edits: int) -> list[Row]:
     return [Row(f"serve: save to rebuilt handout (median of {edits})", statistics.median(times))]
 
 
+# -- peers: the same job done by other tools, in the same run -------------------------------
+
+PEERS = Path(os.environ.get("PEERS", "/tmp/peers"))
+MARP = PEERS / "marp" / "node_modules" / ".bin" / "marp"
+CHROMIUM = Path(os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
+
+
+def peers_source() -> Path | None:
+    """The shared peers folder (setup.sh, make_scaled.py, inputs/), looked for as `shared/peers`
+    beside the repository or one of its parents, or named by $PEERS_SRC."""
+    if "PEERS_SRC" in os.environ:
+        return Path(os.environ["PEERS_SRC"])
+    for parent in REPO.parents:
+        if (parent / "shared" / "peers" / "make_scaled.py").is_file():
+            return parent / "shared" / "peers"
+    return None
+
+
+def peers_missing(source: Path | None) -> str:
+    """Why the peer comparison cannot run here ("" when it can)."""
+    if source is None:
+        return "no shared/peers folder found (set PEERS_SRC)"
+    absent = [str(path) for path in (MARP, CHROMIUM) if not path.exists()]
+    if absent:
+        return f"not installed: {', '.join(absent)}; run `bash {source / 'setup.sh'}` once"
+    return ""
+
+
+def peers(work: Path, runs: int) -> None:
+    """The kit against Marp CLI (120 slides to PDF through Chromium) and bare WeasyPrint, every
+    command taking its turn in each round, so a busy moment falls on all of them; then the
+    ratios the kit aims at."""
+    source = peers_source()
+    missing = peers_missing(source)
+    if missing:
+        print(f"\nPeers: skipped: {missing}")
+        return
+    assert source is not None
+    gen = work / "peers-gen"
+    subprocess.run(
+        [sys.executable, str(source / "make_scaled.py"), str(source / "inputs"), str(gen)], check=True
+    )
+    marp_input = gen / "deck120.marp.md"
+    os.environ.setdefault("CHROME_NO_SANDBOX", "1")  # marp-cli passes --no-sandbox (as run.sh does)
+    marp = [str(MARP), "--no-config-file", "--pdf", "--browser-path", str(CHROMIUM), str(marp_input)]
+    marp += ["-o", str(work / "marp-deck120.pdf")]
+
+    deck = deck_talk(work, 120)
+    slides = slide_count(deck)
+    small = deck_talk(work, 30)
+    small_slides = slide_count(small)
+    handout = default_talk(work, "peers-default")
+    captured, _ = capture(handout, "handout", work / "html" / "peers")
+    bare_script = work / "bare.py"
+    bare_script.write_text(BARE_SCRIPT)
+    kit_out = work / "peers-out"
+    commands: dict[str, list[str]] = {
+        "marp": marp,
+        "kit deck": [*KIT, "build", str(deck), "--only", "slides", "--force", "--out", str(kit_out / "deck")],
+        "kit deck 30": [
+            *KIT,
+            "build",
+            str(small),
+            "--only",
+            "slides",
+            "--force",
+            "--out",
+            str(kit_out / "deck30"),
+        ],
+        "kit handout": [
+            *KIT,
+            "build",
+            str(handout),
+            "--only",
+            "handout",
+            "--format",
+            "pdf",
+            "--force",
+            "--out",
+            str(kit_out / "handout"),
+        ],
+        "bare handout": [sys.executable, str(bare_script), captured.base_url, *map(str, captured.files)],
+        "kit all": [*KIT, "build", str(handout), "--force", "--out", str(kit_out / "all")],
+    }
+    for command in commands.values():  # once each, unmeasured: caches of the disk, fonts, the fit memo
+        run_process(command)
+    measured: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            measured[name].append(run_process(command))
+    seconds = {name: statistics.median(m[0] for m in values) for name, values in measured.items()}
+    mib = {name: max(m[1] for m in values) for name, values in measured.items()}
+    rows = [
+        Row(f"Marp CLI: {slides - 1}-slide deck to PDF (Chromium)", seconds["marp"], None, mib["marp"]),
+        Row(
+            f"kit: {slides}-slide deck, HTML + presenter + PDF + notes PDF",
+            seconds["kit deck"],
+            None,
+            mib["kit deck"],
+            f"{seconds['kit deck'] / seconds['marp']:.2f}x Marp",
+        ),
+        Row(
+            f"kit: {small_slides}-slide deck, the same outputs",
+            seconds["kit deck 30"],
+            None,
+            mib["kit deck 30"],
+        ),
+        Row(
+            "kit: handout PDF, default talk",
+            seconds["kit handout"],
+            seconds["bare handout"],
+            mib["kit handout"],
+            f"{seconds['kit handout'] / seconds['bare handout']:.2f}x bare WeasyPrint",
+        ),
+        Row("kit: default talk, all 12 outputs", seconds["kit all"], None, mib["kit all"]),
+    ]
+    header = ["what", "s", "bare WeasyPrint s", "overhead", "peak MiB (all processes)", "note"]
+    print_table(f"Peers, median of {runs} cold runs taken in turns", header, rows)
+    per_slide = (seconds["kit deck"] - seconds["kit deck 30"]) / (slides - small_slides) * 1000
+    aims = [
+        ("deck HTML + PDF + notes / Marp PDF", seconds["kit deck"] / seconds["marp"], 1.0),
+        ("deck peak memory / Marp's processes summed", mib["kit deck"] / mib["marp"], 1 / 3),
+        (
+            "handout / bare WeasyPrint on the same HTML",
+            seconds["kit handout"] / seconds["bare handout"],
+            1.10,
+        ),
+    ]
+    print("\n| ratio | value | aim | met |\n|---|---|---|---|")
+    for what, value, aim in aims:
+        print(f"| {what} | {value:.2f} | <= {aim:.2f} | {'yes' if value <= aim else 'no'} |")
+    print(
+        f"\nDeck growth: {per_slide:.0f} ms per slide ({small_slides} to {slides} slides, all four outputs); "
+        f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per cold figure (median)")
     parser.add_argument("--quick", action="store_true", help="the default talk only")
+    parser.add_argument(
+        "--peers", action="store_true", help="only the comparison with Marp CLI and bare WeasyPrint"
+    )
     arguments = parser.parse_args()
     runs = arguments.runs
     work = Path(tempfile.mkdtemp(prefix="handout-kit-bench-"))
@@ -448,6 +588,9 @@ def main() -> None:
     today = time.strftime("%Y-%m-%d")
     print(f"handout-kit benchmarks: median of {runs} cold runs, {os.cpu_count()} cores, {today}")
     try:
+        if arguments.peers:
+            peers(work, runs)
+            return
         print_table("Start-up", header, start_up(runs))
         talks = [("default", default_talk(work), ARTEFACTS)]
         if not arguments.quick:

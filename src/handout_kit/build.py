@@ -246,10 +246,11 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
     if talk.todo:
         from . import network
         from .cards import category_colors
-        from .fonts import missing_glyph_warnings
+        from .fonts import missing_glyph_warnings, start_coverage_scan
         from .themes import contrast_warnings
 
         network.forget()
+        start_coverage_scan()  # fontconfig lists its fonts while the talk loads
 
         model = load_talk(content_file, allow_network=options.network_timeout is not None)
         talk.talk_warnings = [

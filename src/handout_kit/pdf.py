@@ -258,11 +258,53 @@ def _bottom(box) -> float:
     return box.position_y + box.margin_height()
 
 
+_STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S | re.I)
+_DECLARED = re.compile(r"(?<![\w-])(--[\w-]+)\s*:")
+_ROOT_RULE = re.compile(r":root\s*\{([^{}]*)\}")
+_ROOT_DECLARATION = re.compile(r"(--[\w-]+)\s*:\s*([^;{}]*?)\s*(?:;|$)")
+_USE = re.compile(r"var\(\s*(--[\w-]+)\s*\)")
+
+
+def resolved_custom_properties(html: str) -> str:
+    """`html` with every `var(--name)` in its style sheets replaced by the value, for the
+    custom properties declared once, in a top-level `:root` rule, and nowhere else (not in a
+    `style` attribute, not in another rule): those have that value on every element, so the
+    page does not change, and WeasyPrint need not resolve them for each element (measured: a
+    tenth of a 120-slide deck's layout time). Everything else is left as it is."""
+    sheets = [match[2] for match in _STYLE.finditer(html)]
+    if not sheets:
+        return html
+    declared: dict[str, int] = {}
+    for match in _DECLARED.finditer(html):
+        declared[match[1]] = declared.get(match[1], 0) + 1
+    values: dict[str, str] = {}
+    for sheet in sheets:
+        for rule in _ROOT_RULE.finditer(sheet):
+            before = sheet[: rule.start()]
+            if before.count("{") != before.count("}"):  # inside @media or the like
+                continue
+            for name, value in _ROOT_DECLARATION.findall(rule[1]):
+                if declared.get(name) == 1 and value and "!" not in value:
+                    values[name] = value
+    if not values:
+        return html
+
+    def substitute(text: str) -> str:
+        for _ in range(4):  # values that name other properties
+            text, count = _USE.subn(lambda use: values.get(use[1], use[0]), text)
+            if not count:
+                break
+        return text
+
+    return _STYLE.sub(lambda match: match[1] + substitute(match[2]) + match[3], html)
+
+
 def lay_out(html: str, base_dir: Path, roots: Sequence[Path], network_timeout: float | None = None) -> Layout:
     """Lay out `html` as paged media; files resolve against `base_dir`, only inside `roots`
     (and the web, within `network_timeout` seconds, when that is given)."""
     fetcher = ProjectFetcher([base_dir, *roots], network_timeout)
     diagnostics = Diagnostics()
+    html = resolved_custom_properties(html)
     with captured_warnings(diagnostics.warnings):
         document = HTML(string=html, base_url=f"{base_dir.resolve().as_uri()}/", url_fetcher=fetcher).render(
             pdf_tags=True
