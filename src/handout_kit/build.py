@@ -283,7 +283,10 @@ def _render_talks(
     for talk in talks:
         if not talk.todo:
             on_done(talk)
-    workers = min(len(tasks), jobs or os.cpu_count() or 1)
+    # An artefact with independent parts (a long deck and its notes) is split across processes,
+    # even when it is the only one to render.
+    split = [(talk, name, part) for talk, name in tasks for part in parts_of(renderer(name), talk.job)]
+    workers = min(len(split), jobs or os.cpu_count() or 1)
     if workers <= 1:
         for talk, name in tasks:
             if talk.report.error is not None:
@@ -303,15 +306,13 @@ def _render_talks(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # An artefact with independent parts (the deck and its notes) is split across processes.
-    split = [(talk, name, part) for talk, name in tasks for part in parts_of(renderer(name), talk.job)]
     context = multiprocessing.get_context("fork")  # workers start with the kit already imported
-    with ProcessPoolExecutor(max_workers=min(len(split), workers), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending = {
             pool.submit(_render_one, name, replace(talk.job, part=part)): (talk, name, part)
             for talk, name, part in split
         }
-        progress(f"rendering {len(tasks)} artefact(s) in {min(len(split), workers)} processes")
+        progress(f"rendering {len(tasks)} artefact(s) in {workers} processes")
         try:
             _collect(pending, progress, on_done)
         except BaseException:
