@@ -500,6 +500,9 @@ def peers(work: Path, runs: int) -> None:
         "bare handout": [sys.executable, str(bare_script), captured.base_url, *map(str, captured.files)],
         "all": kit(talk, "all"),
     }
+    weasyprint = PEERS / "wp-venv" / "bin" / "weasyprint"
+    if weasyprint.exists():  # the engine alone on the peers' plain 120-slide HTML deck
+        commands["wp deck"] = [str(weasyprint), str(gen / "deck120.html"), str(work / "wp-deck120.pdf")]
     for command in commands.values():  # once each, unmeasured: disk caches, fonts, the fit memo
         run_process(command)
     measured: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
@@ -527,6 +530,11 @@ def peers(work: Path, runs: int) -> None:
             row(f"kit: {small_slides}-slide deck, the same outputs", "deck 30"),
             row("kit: handout PDF, default talk", "handout", "bare handout"),
             row("kit: default talk, all 12 outputs", "all"),
+            *(
+                [row("WeasyPrint CLI alone: the peers' 120-slide deck.html to PDF", "wp deck")]
+                if "wp deck" in wall
+                else []
+            ),
         ],
     )
     aims = [
