@@ -66,8 +66,10 @@ def _tree_rss_mib(pid: int) -> float:
     return total / 2**20
 
 
-def run_process(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak MiB over all processes of one command."""
+def run_process(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, peak MiB over all processes of one command, and its CPU seconds (user and
+    system, of the process and the children it waited for: all of the kit's, only part of
+    Chromium's)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak, done = 0.0, threading.Event()
@@ -80,13 +82,13 @@ def run_process(command: list[str]) -> tuple[float, float]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, status, _ = os.wait4(process.pid, 0)
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return seconds, peak
+    return seconds, peak, usage.ru_utime + usage.ru_stime
 
 
 def median_process(command: list[str], runs: int) -> tuple[float, float]:
@@ -222,7 +224,7 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
 
     def recording_lay_out(html, *args, **kwargs):
         layout = original_lay_out(html, *args, **kwargs)
-        layout.bench_html = html
+        layout.bench_html = pdf.resolved_custom_properties(html)  # what WeasyPrint was given
         return layout
 
     def recording_write(self):
@@ -487,11 +489,130 @@ def serve(work: Path, edits: int) -> list[Row]:
     return [Row(f"serve: save to rebuilt handout (median of {edits})", statistics.median(times))]
 
 
+# -- peers: the same job done by other tools, in the same run -------------------------------
+
+PEERS = Path(os.environ.get("PEERS", "/tmp/peers"))
+MARP = PEERS / "marp" / "node_modules" / ".bin" / "marp"
+CHROMIUM = Path(os.environ.get("CHROME_PATH", "/usr/bin/chromium"))
+
+
+def peers_source() -> Path | None:
+    """The shared peers folder (setup.sh, make_scaled.py, inputs/), looked for as `shared/peers`
+    beside the repository or one of its parents, or named by $PEERS_SRC."""
+    if "PEERS_SRC" in os.environ:
+        return Path(os.environ["PEERS_SRC"])
+    for parent in REPO.parents:
+        if (parent / "shared" / "peers" / "make_scaled.py").is_file():
+            return parent / "shared" / "peers"
+    return None
+
+
+def peers_missing(source: Path | None) -> str:
+    """Why the peer comparison cannot run here ("" when it can)."""
+    if source is None:
+        return "no shared/peers folder found (set PEERS_SRC)"
+    absent = [str(path) for path in (MARP, CHROMIUM) if not path.exists()]
+    if absent:
+        return f"not installed: {', '.join(absent)}; run `bash {source / 'setup.sh'}` once"
+    return ""
+
+
+def peers(work: Path, runs: int) -> None:
+    """The kit against Marp CLI (120 slides to PDF through Chromium) and bare WeasyPrint, every
+    command taking its turn in each round, so a busy moment falls on all of them; then the
+    ratios the kit aims at."""
+    source = peers_source()
+    missing = peers_missing(source)
+    if missing:
+        print(f"\nPeers: skipped: {missing}")
+        return
+    assert source is not None
+    gen = work / "peers-gen"
+    make_scaled = [sys.executable, str(source / "make_scaled.py"), str(source / "inputs"), str(gen)]
+    subprocess.run(make_scaled, check=True, stdout=subprocess.DEVNULL)
+    os.environ.setdefault("CHROME_NO_SANDBOX", "1")  # marp-cli then passes --no-sandbox (as run.sh)
+    marp = [str(MARP), "--no-config-file", "--pdf", "--browser-path", str(CHROMIUM)]
+    marp += [str(gen / "deck120.marp.md"), "-o", str(work / "marp-deck120.pdf")]
+    deck, small, talk = deck_talk(work, 120), deck_talk(work, 30), default_talk(work, "peers-default")
+    slides, small_slides = slide_count(deck), slide_count(small)
+    captured, _ = capture(talk, "handout", work / "html" / "peers")
+    bare_script = work / "bare.py"
+    bare_script.write_text(BARE_SCRIPT)
+
+    def kit(source: Path, out: str, *options: str) -> list[str]:
+        return [*KIT, "build", str(source), "--force", "--out", str(work / "peers-out" / out), *options]
+
+    commands: dict[str, list[str]] = {
+        "marp": marp,
+        "deck": kit(deck, "deck", "--only", "slides"),
+        "deck 30": kit(small, "deck30", "--only", "slides"),
+        "handout": kit(talk, "handout", "--only", "handout", "--format", "pdf"),
+        "bare handout": [sys.executable, str(bare_script), captured.base_url, *map(str, captured.files)],
+        "all": kit(talk, "all"),
+    }
+    weasyprint = PEERS / "wp-venv" / "bin" / "weasyprint"
+    if weasyprint.exists():  # the engine alone on the peers' plain 120-slide HTML deck
+        commands["wp deck"] = [str(weasyprint), str(gen / "deck120.html"), str(work / "wp-deck120.pdf")]
+    for command in commands.values():  # once each, unmeasured: disk caches, fonts, the fit memo
+        run_process(command)
+    measured: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            measured[name].append(run_process(command))
+    wall = {name: statistics.median(m[0] for m in values) for name, values in measured.items()}
+    mib = {name: max(m[1] for m in values) for name, values in measured.items()}
+    cpu = {name: statistics.median(m[2] for m in values) for name, values in measured.items()}
+
+    def row(what: str, name: str, bare: str | None = None, note: str = "") -> Row:
+        return Row(
+            what, wall[name], wall[bare] if bare else None, mib[name], f"CPU {cpu[name]:.2f} s; {note}"
+        )
+
+    ratio = wall["deck"] / wall["marp"]
+    print_table(
+        f"Peers, median of {runs} cold runs taken in turns",
+        ["what", "wall s", "bare WeasyPrint s", "overhead", "peak MiB (all processes)", "note"],
+        [
+            row(f"Marp CLI: {slides - 1}-slide deck to PDF (Chromium)", "marp", note="CPU undercounted"),
+            row(
+                f"kit: {slides}-slide deck, HTML + presenter + PDF + notes", "deck", note=f"{ratio:.2f}x Marp"
+            ),
+            row(f"kit: {small_slides}-slide deck, the same outputs", "deck 30"),
+            row("kit: handout PDF, default talk", "handout", "bare handout"),
+            row("kit: default talk, all 12 outputs", "all"),
+            *(
+                [row("WeasyPrint CLI alone: the peers' 120-slide deck.html to PDF", "wp deck")]
+                if "wp deck" in wall
+                else []
+            ),
+        ],
+    )
+    aims = [
+        ("deck HTML + PDF + notes / Marp PDF (wall)", ratio, 1.0),
+        ("deck peak memory / Marp's processes summed", mib["deck"] / mib["marp"], 1 / 3),
+        ("handout / bare WeasyPrint on the same HTML (wall)", wall["handout"] / wall["bare handout"], 1.10),
+        ("handout / bare WeasyPrint (CPU)", cpu["handout"] / cpu["bare handout"], 1.10),
+    ]
+    print("\n| ratio | value | aim | met |\n|---|---|---|---|")
+    for what, value, aim in aims:
+        print(f"| {what} | {value:.2f} | <= {aim:.2f} | {'yes' if value <= aim else 'no'} |")
+    growth = (wall["deck"] - wall["deck 30"]) / (slides - small_slides) * 1000
+    cpu_growth = (cpu["deck"] - cpu["deck 30"]) / (slides - small_slides) * 1000
+    print(
+        f"\nDeck growth, all four outputs, {small_slides} to {slides} slides: {growth:.0f} ms wall, "
+        f"{cpu_growth:.0f} ms CPU per slide. Load average at the end: {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} cores."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per cold figure (median)")
     parser.add_argument("--quick", action="store_true", help="the default talk only")
     parser.add_argument("--pptx", action="store_true", help="the PowerPoint table only (a minute or two)")
+    parser.add_argument(
+        "--peers", action="store_true", help="only the comparison with Marp CLI and bare WeasyPrint"
+    )
     arguments = parser.parse_args()
     runs = arguments.runs
     work = Path(tempfile.mkdtemp(prefix="handout-kit-bench-"))
@@ -503,6 +624,9 @@ def main() -> None:
             deck = deck_talk(work, 120)
             pptx_talks = [("default", default_talk(work)), (f"{slide_count(deck)} slides", deck)]
             print_table("PowerPoint", header, pptx(work, pptx_talks, runs))
+            return
+        if arguments.peers:
+            peers(work, runs)
             return
         print_table("Start-up", header, start_up(runs))
         talks = [("default", default_talk(work), ARTEFACTS)]

@@ -33,7 +33,6 @@ class Artefact:
     entry_templates: tuple[str, ...]
     reads: frozenset[str]
     cost: int
-    parts: tuple[str, ...] = ()  # halves a parallel build renders in separate processes
 
     def renderer(self) -> Renderer:
         module, _, cls = self.renderer_path.partition(":")
@@ -69,7 +68,6 @@ ARTEFACTS: dict[str, Artefact] = {
             COMMON_PARTS
             | {"announcement", "links", "handout", "groups", "questions", "exercises", "slides", "session"},
             cost=1,
-            parts=("deck", "notes", "pptx"),
         ),
         Artefact(
             "cards",

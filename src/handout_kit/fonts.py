@@ -4,6 +4,7 @@ so an HTML output works on a laptop that has none of them."""
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import io
 import os
@@ -121,21 +122,41 @@ def embedded_font_css(faces: list[Face], text: str, cache_dir: Path | None = Non
     return "\n".join(rules), missing
 
 
+_scan: list[subprocess.Popen] = []  # fontconfig's listing, started early by `start_coverage_scan`
+
+
+def start_coverage_scan() -> None:
+    """Start listing the installed fonts' coverage in another process, so that it runs while
+    the talk loads; `installed_coverage` then reads it."""
+    if not _scan and installed_coverage.cache_info().currsize == 0 and shutil.which("fc-list"):
+        command = ["fc-list", "--format=%{charset}\n"]
+        _scan.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True))
+
+
 @cache
-def installed_coverage() -> frozenset[range] | None:
-    """Every code point some installed font has, as ranges; None when fontconfig is missing."""
-    if shutil.which("fc-list") is None:
+def installed_coverage() -> tuple[list[int], list[int]] | None:
+    """Every code point some installed font has, as sorted, merged ranges (their starts and
+    their ends, inclusive); None when fontconfig is missing."""
+    start_coverage_scan()
+    if not _scan:
         return None
-    command = ["fc-list", "--format=%{charset}\n"]
-    listing = subprocess.run(command, capture_output=True, text=True, check=False)
-    ranges = set()
-    for part in listing.stdout.split():
+    listing, _ = _scan.pop().communicate()
+    ranges = []
+    for part in set(listing.split()):  # fonts share most ranges: parse each once
         first, _, last = part.partition("-")
         try:
-            ranges.add(range(int(first, 16), int(last or first, 16) + 1))
+            ranges.append((int(first, 16), int(last or first, 16)))
         except ValueError:
             continue
-    return frozenset(ranges)
+    starts: list[int] = []
+    ends: list[int] = []
+    for first, last in sorted(ranges):
+        if ends and first <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], last)
+        else:
+            starts.append(first)
+            ends.append(last)
+    return starts, ends
 
 
 def uncovered(characters: Iterable[str]) -> list[str]:
@@ -143,11 +164,13 @@ def uncovered(characters: Iterable[str]) -> list[str]:
     coverage = installed_coverage()
     if coverage is None:
         return []
-    return [
-        ch
-        for ch in dict.fromkeys(characters)
-        if not ch.isspace() and not any(ord(ch) in block for block in coverage)
-    ]
+    starts, ends = coverage
+
+    def covered(code: int) -> bool:
+        index = bisect.bisect_right(starts, code) - 1
+        return index >= 0 and code <= ends[index]
+
+    return [ch for ch in dict.fromkeys(characters) if not ch.isspace() and not covered(ord(ch))]
 
 
 def missing_glyph_warnings(talk: Any, limit: int = 5) -> list[BuildWarning]:

@@ -118,7 +118,7 @@ def _job(talk: TalkBuild, templates: Templates, source: Source | None) -> Job:
     job its renderers read."""
     from . import network
     from .cards import category_colors
-    from .fonts import missing_glyph_warnings
+    from .fonts import missing_glyph_warnings, start_coverage_scan
     from .source import load
     from .themes import contrast_warnings
     from .validate import validate  # pydantic and Markdown load here, not at start-up
@@ -126,6 +126,7 @@ def _job(talk: TalkBuild, templates: Templates, source: Source | None) -> Job:
     options, content_file = talk.options, talk.report.content_file
     assert options.out_dir is not None
     network.forget()
+    start_coverage_scan()  # fontconfig lists its fonts while the talk loads
     checked = validate(source or load(content_file), allow_network=options.network_timeout is not None)
     model = checked.talk
     talk.talk_warnings = [

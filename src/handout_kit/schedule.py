@@ -12,7 +12,7 @@ from .artefacts import ARTEFACTS, by_cost
 from .errors import KitError, RenderProcessError
 from .plan import Progress, TalkBuild
 from .reads import recording
-from .render.base import Job, Result, merged
+from .render.base import Job, Result, joined, parts_of
 
 Task = tuple[TalkBuild, str, str | None]  # a talk, an artefact, one of its parts (None: whole)
 Outcome = Result | KitError
@@ -28,13 +28,15 @@ def render_talks(
     pairs = [(talk, name) for talk in talks for name in by_cost(talk.todo)]
     if not pairs:
         return
-    workers = min(len(pairs), jobs or os.cpu_count() or 1)
-    # An artefact with independent parts (the deck and its notes) is split across processes.
+    cores = jobs or os.cpu_count() or 1
+    # An artefact with independent parts (a long deck, its notes and its PowerPoint file) is
+    # split across processes, even when it is the only one to render; its renderer says when.
     tasks: list[Task] = [
         (talk, name, part)
         for talk, name in pairs
-        for part in ((ARTEFACTS[name].parts if workers > 1 else ()) or (None,))
+        for part in (parts_of(ARTEFACTS[name].renderer(), talk.job) if cores > 1 and talk.job else (None,))
     ]
+    workers = min(len(tasks), cores)
     outcomes = _in_pool(tasks, workers, progress) if workers > 1 else _in_process(tasks, progress)
     _collect(tasks, outcomes, progress, on_done)
 
@@ -48,6 +50,11 @@ def render_artefact(name: str, job: Job) -> Outcome:
     except KitError as error:
         return error
     result.reads = reads
+    return _claimed(name, result)
+
+
+def _claimed(name: str, result: Result) -> Result:
+    """`result` with its outputs and warnings said to be artefact `name`'s."""
     result.warnings = [warning.of(name) for warning in result.warnings]
     for output in result.outputs:
         output.artefact = name
@@ -121,7 +128,10 @@ def _collect(
         order = expected[(id(talk), name)]
         if len(parts) < len(order):
             continue
-        talk.results[name] = merged([parts[p] for p in order]) if len(order) > 1 else outcome
+        if len(order) > 1:
+            talk.results[name] = _claimed(name, joined(ARTEFACTS[name].renderer(), [parts[p] for p in order]))
+        else:
+            talk.results[name] = outcome
         count += 1
         progress(f"[{count}/{total}] {talk.label}{name} done")
         if len(talk.results) == len(talk.todo):

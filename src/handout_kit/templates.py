@@ -70,9 +70,22 @@ def _environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,
+        bytecode_cache=_bytecode_cache(),
     )
     environment.filters["mix"] = mix
     return environment
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between processes (Jinja's per-user folder in the temporary
+    directory, checked against each template's source), so a cold build does not compile them
+    again; none where that folder cannot be made safely."""
+    import jinja2
+
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 class Templates:

@@ -114,12 +114,23 @@ class Result:
 
 class Renderer(Protocol):
     """An artefact: it declares its name and turns a job into outputs, checking its own rules.
-    A renderer may also declare `parts`: halves it can render alone (`Job.part`), which a
-    parallel build gives to separate processes and merges in order."""
+    A renderer may also declare `parts(job)`: halves it can render alone (`Job.part`), which a
+    parallel build gives to separate processes and puts together with its `join` (or `merged`)."""
 
     name: str
 
     def render(self, job: Job) -> Result: ...
+
+
+def parts_of(renderer: Renderer, job: Job) -> tuple[str | None, ...]:
+    """The parts a parallel build renders `renderer`'s artefact in; (None,): all in one."""
+    parts = getattr(renderer, "parts", ())
+    return tuple(parts(job) if callable(parts) else parts) or (None,)
+
+
+def joined(renderer: Renderer, results: list[Result]) -> Result:
+    """The results of an artefact's parts, in their order, as one result."""
+    return getattr(renderer, "join", merged)(results)
 
 
 def merged(results: list[Result]) -> Result:

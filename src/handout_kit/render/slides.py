@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass, field
 from html import unescape
 
 from markupsafe import Markup
@@ -12,8 +13,8 @@ from markupsafe import Markup
 from ..deck import Deck, Slide, build_deck
 from ..errors import BuildWarning
 from ..fonts import Face, embedded_font_css
-from ..pdf import Layout
-from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked
+from ..pdf import Frame, Layout
+from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked, merged
 
 DECK_TEMPLATE = "slides/deck.html"
 NOTES_TEMPLATE = "slides/notes.html"
@@ -21,13 +22,33 @@ PRESENTER_FILE = "slides-presenter.html"
 OVERFLOW_TOLERANCE_PX = 1.0
 
 
+# Below this many slides a parallel build keeps the deck in one process: a second one would
+# cost more (its start, WeasyPrint's fonts and styles again) than the notes and HTML it takes.
+PARALLEL_FROM_SLIDES = 40
+
+
+@dataclass
+class FramedNotes(Output):
+    """The notes handout laid out with empty frames, waiting for the deck's pages."""
+
+    frames: list[Frame] = field(default_factory=list)
+    alts: list[str] = field(default_factory=list)  # each slide's text, its placed page's /Alt
+
+
 class SlidesRenderer:
     """Renders `slides.html`, `slides-presenter.html`, `slides.pdf`, `slides-notes.pdf` and
-    `slides.pptx`."""
+    `slides.pptx`. Each slide is laid out once: the notes handout draws the pages of slides.pdf
+    into its frames, and the overflow check measures the same layout the PDF is written from."""
 
     name = "slides"
-    # Independent parts a parallel build renders in separate processes (see Job.part).
-    parts = ("deck", "notes", "pptx")
+
+    def parts(self, job: Job) -> tuple[str, ...]:
+        """Independent parts a parallel build renders in separate processes (see Job.part): the
+        deck's layout and PDF; the notes frames with the HTML decks; the PowerPoint file. `join`
+        puts the deck's pages into the notes. A short deck stays in one process."""
+        if len(build_deck(job.talk).slides) < PARALLEL_FROM_SLIDES:
+            return ()
+        return ("deck", "notes", "pptx") if "pptx" in job.formats else ("deck", "notes")
 
     def render(self, job: Job) -> Result:
         deck = build_deck(job.talk)
@@ -42,18 +63,28 @@ class SlidesRenderer:
                 data = layout.pdf(self.name, job.pdf_variant("slides.pdf"))
                 summary = f"{layout.page_count} slides, 16:9"
                 result.outputs.append(Output("slides.pdf", data, summary, time.perf_counter() - started))
+        if job.part in (None, "notes"):
+            if "pdf" in job.formats:
+                result.outputs.append(self._notes_frames(job, deck, context, result))
             if "html" in job.formats:
-                result.outputs.extend(self._html(job, deck, context, deck_html, result))
-        if job.part in (None, "notes") and "pdf" in job.formats:
-            result.outputs.append(self._notes_pdf(job, deck, context, result))
+                result.outputs.extend(self._html(job, deck, context, result))
         if job.part in (None, "pptx") and "pptx" in job.formats:
             from .pptx_deck import pptx_output  # python-pptx loads only when a deck is written
 
             output, warnings = pptx_output(job, deck)
             result.outputs.append(output)
             result.warnings.extend(warnings)
-        result.outputs.sort(key=lambda output: not output.name.endswith(".pdf"))  # PDFs first
-        return result
+        return self.join([result]) if job.part is None else result
+
+    def join(self, results: list[Result]) -> Result:
+        """The parts as one result, the deck's pages drawn into the notes handout's frames."""
+        joined = merged(results)
+        deck_pdf = next((o for o in joined.outputs if o.name == "slides.pdf"), None)
+        for index, output in enumerate(joined.outputs):
+            if isinstance(output, FramedNotes):
+                assert deck_pdf is not None
+                joined.outputs[index] = _with_slides(output, deck_pdf)
+        return joined
 
     def _overflows(self, deck: Deck, layout: Layout) -> list[BuildWarning]:
         if layout.page_count != len(deck.slides):
@@ -86,17 +117,23 @@ class SlidesRenderer:
                 )
         return warnings
 
-    def _notes_pdf(self, job: Job, deck: Deck, context: dict, result: Result) -> Output:
+    def _notes_frames(self, job: Job, deck: Deck, context: dict, result: Result) -> FramedNotes:
         started = time.perf_counter()
         alts = [slide_text(slide) for slide in deck.slides]
         html = job.templates.render(NOTES_TEMPLATE, **context, font_css="", slide_texts=alts)
         layout = lay_out_checked(job, html, self.name, result)
+        frames = layout.frames("thumb", "data-slide")
+        if len(frames) != len(deck.slides):
+            what = f"the notes handout has {len(frames)} slide frames for {len(deck.slides)} slides"
+            hint = "give each slide an element with class 'thumb'; the slides without one are left out"
+            result.warn("notes-frames", what, hint=hint)
         data = layout.pdf(self.name, job.pdf_variant("slides-notes.pdf"))
         paper = PAPER_NAMES[job.effective_paper]
         summary = f"{layout.page_count} pages, {paper}, notes for {len(deck.slides)} slides"
-        return Output("slides-notes.pdf", data, summary, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        return FramedNotes("slides-notes.pdf", data, summary, seconds, frames=frames, alts=alts)
 
-    def _html(self, job: Job, deck: Deck, context: dict, plain_html: str, result: Result) -> list[Output]:
+    def _html(self, job: Job, deck: Deck, context: dict, result: Result) -> list[Output]:
         started = time.perf_counter()
         fonts = job.talk.theme.fonts
         faces = [Face(fonts.heading, weight) for weight in (400, 600, 700, 800)]
@@ -118,6 +155,20 @@ class SlidesRenderer:
             seconds = time.perf_counter() - started
             outputs.append(Output(name, html.encode(), f"{len(deck.slides)} slides, {kind}", seconds))
         return outputs
+
+
+def _with_slides(notes: FramedNotes, deck_pdf: Output) -> Output:
+    """The notes handout with each slide's page of the deck PDF drawn into its frame."""
+    from ..place import Placement, place_pages
+
+    started = time.perf_counter()
+    placements = [
+        Placement(frame.page, int(frame.key), frame.x, frame.y, frame.width, frame.height)
+        for frame in notes.frames
+        if frame.key.isdigit()
+    ]
+    data = place_pages(notes.data, deck_pdf.data, placements, notes.alts or None)
+    return Output(notes.name, data, notes.summary, notes.seconds + time.perf_counter() - started)
 
 
 def _leaked_notes(deck: Deck, audience_html: str) -> list[BuildWarning]:

@@ -1,0 +1,109 @@
+"""Each slide laid out once: the notes handout shows the deck's own pages; a parallel build makes
+the same bytes as a serial one; style resolved before layout leaves the page as it was."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from conftest import REPO, read_pdf, run_cli, squash
+from handout_kit.build import load_talk
+from handout_kit.deck import build_deck
+from handout_kit.pdf import resolved_custom_properties
+
+
+@pytest.fixture(scope="module")
+def slides_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("speed-slides")
+    result = run_cli("build", REPO, "--out", out, "--only", "slides", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _frames(page) -> list[tuple[float, float, float, float]]:
+    """Where the thumbnails sit on a notes page: the quarter-size (240 x 135 pt) rectangles
+    there, the frame's border and the slide's own background counted once."""
+    boxes: list[tuple[float, float, float, float]] = []
+    for r in page.rects:
+        if abs(r["width"] - 240.6) < 1.5 and abs(r["height"] - 135.6) < 1.5:
+            box = (r["x0"] - 1, r["top"] - 1, r["x1"] + 1, r["bottom"] + 1)
+            if not any(abs(box[0] - b[0]) < 3 and abs(box[1] - b[1]) < 3 for b in boxes):
+                boxes.append(box)
+    return sorted(boxes, key=lambda b: b[1])
+
+
+def test_notes_pdf_shows_every_slide_inside_its_frame(slides_build: Path) -> None:
+    deck = build_deck(load_talk(REPO / "content" / "talk.yaml"))
+    found: list[str] = []
+    with pdfplumber.open(slides_build / "slides-notes.pdf") as pdf:
+        for page in pdf.pages:
+            for frame in _frames(page):
+                found.append(squash(page.within_bbox(frame).extract_text()))
+    assert len(found) == len(deck.slides) > 10
+    for index, (inside, slide) in enumerate(zip(found, deck.slides, strict=True)):
+        title = squash(unescape(re.sub(r"<[^>]+>", "", str(slide.title))))
+        assert title in inside, f"slide {index + 1} is not in its frame"
+        assert squash(f"{index + 1} / {len(deck.slides)}") in inside  # the slide's own footer
+
+
+def test_notes_pdf_draws_the_deck_pages_and_does_not_lay_slides_out_again(slides_build: Path) -> None:
+    notes = read_pdf(slides_build / "slides-notes.pdf")
+    deck = read_pdf(slides_build / "slides.pdf")
+    forms = {
+        str(name): xobject.get_object()
+        for page in notes.pages
+        for name, xobject in page["/Resources"].get("/XObject", {}).items()
+        if xobject.get_object()["/Subtype"] == "/Form"
+    }
+    assert len(forms) == len(deck.pages)
+    for number, page in enumerate(deck.pages, start=1):
+        form = forms[f"/Page{number}"]
+        assert [float(v) for v in form["/BBox"]] == [float(v) for v in page.mediabox]
+        assert b"BDC" not in form.get_data() and b"BT" in form.get_data()  # text, no stray tags
+    assert notes.trailer["/Root"]["/MarkInfo"]["/Marked"]  # still a tagged PDF
+
+
+def test_parallel_deck_is_byte_identical_to_serial(tmp_path: Path, monkeypatch) -> None:
+    from handout_kit.render import slides
+
+    monkeypatch.setattr(slides, "PARALLEL_FROM_SLIDES", 5)  # the default talk's deck splits too
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    result = run_cli("build", REPO, "--out", serial, "--only", "slides", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    result = run_cli("build", REPO, "--out", parallel, "--only", "slides", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert "in 2 processes" in result.output  # the deck and its notes were rendered apart
+    names = sorted(p.name for p in serial.iterdir() if p.is_file())
+    assert names == ["slides-notes.pdf", "slides-presenter.html", "slides.html", "slides.pdf"]
+    assert names == sorted(p.name for p in parallel.iterdir() if p.is_file())
+    assert [n for n in names if (serial / n).read_bytes() != (parallel / n).read_bytes()] == []
+
+
+def test_a_short_deck_stays_in_one_process(tmp_path: Path) -> None:
+    result = run_cli("build", REPO, "--out", tmp_path, "--only", "slides", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert "in 2 processes" not in result.output
+
+
+def test_root_custom_properties_are_resolved_only_where_that_cannot_change_the_page() -> None:
+    html = (
+        '<html style="--size: 9pt"><style>'
+        ":root { --a: #123456; --b: var(--a); --size: 3pt; --twice: 1px }\n"
+        "@media screen { :root { --screen: blue } }\n"
+        "p.x { --twice: 2px }\n"
+        "p { color: var(--b); font-size: var(--size); border-color: var(--screen);"
+        " width: var(--twice); outline-color: var(--a, red) }"
+        "</style><p>write var(--a) in CSS</p>"
+    )
+    out = resolved_custom_properties(html)
+    assert "color: #123456;" in out  # through --b, declared once in :root
+    assert "font-size: var(--size)" in out  # also set in a style attribute
+    assert "border-color: var(--screen)" in out  # only inside @media
+    assert "width: var(--twice)" in out  # also set by another rule
+    assert "outline-color: var(--a, red)" in out  # a fallback is left to WeasyPrint
+    assert "<p>write var(--a) in CSS</p>" in out  # the talk's own text is never touched
+    assert resolved_custom_properties("<p>no style</p>") == "<p>no style</p>"
