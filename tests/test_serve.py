@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -76,14 +75,3 @@ def test_serve_rebuilds_on_save_and_survives_a_bad_edit(server) -> None:
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0
     assert "stopped" in process.stdout.read()
-
-
-def test_only_what_a_change_touches_is_rebuilt(tmp_path: Path) -> None:
-    from handout_kit.render import ARTEFACTS
-    from handout_kit.serve import artefacts_for
-
-    templates = tmp_path / "templates"
-    assert artefacts_for({templates / "slides" / "deck.css"}, [templates]) == ("slides",)
-    assert artefacts_for({templates / "runsheet" / "run-sheet.css"}, [templates]) == ("run-sheet",)
-    assert artefacts_for({templates / "base" / "theme.css"}, [templates]) == tuple(ARTEFACTS)
-    assert artefacts_for({tmp_path / "content" / "talk.yaml"}, [templates]) == tuple(ARTEFACTS)
