@@ -331,6 +331,41 @@ class SlideSpec(Model):
     body: Prose | None = None
     notes: Prose | None = None
     hidden: bool = False
+    reveal: bool | None = Field(
+        default=None, description="Reveal this slide's bullets one press at a time (default: the deck's)."
+    )
+
+
+class CountdownOptions(Model):
+    """How exercise countdowns behave in the HTML deck."""
+
+    autostart: bool = Field(default=False, description="Start a countdown when its slide appears.")
+    chime: bool = Field(default=False, description="A soft chime at one minute left and at time up.")
+
+
+class SlideOptions(Model):
+    """`slides:` as a mapping: the deck's order and behaviour, and the changes to its slides.
+    A plain list is shorthand for `{changes: [...]}`."""
+
+    order: Literal["talk", "agenda"] = Field(
+        default="talk", description="`agenda`: slides in the order of session.agenda."
+    )
+    reveal: Literal["none", "bullets"] = Field(
+        default="none", description="`bullets`: every slide reveals its bullets one at a time."
+    )
+    countdown: CountdownOptions = CountdownOptions()
+    changes: list[SlideSpec] = Field(default=[], description="Add, hide, move or change slides.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"changes": value} if isinstance(value, list) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        changes = mapping["properties"]["changes"]
+        return {"anyOf": [changes, dict(mapping)], "description": mapping.get("description")}
 
 
 # -- cards and the session --------------------------------------------------------------
@@ -369,6 +404,12 @@ class AgendaItem(Model):
     exercise: Slug | None = None
     title: Inline | None = None
     minutes: int | None = Field(default=None, gt=0, le=600)
+    slides: list[Slug] = Field(
+        default=[], description="With slides: {order: agenda}, the slides this block shows, by id."
+    )
+    is_break: bool = Field(
+        default=False, alias="break", description="A break: its slide says when the room is back."
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> AgendaItem:
@@ -405,7 +446,9 @@ class Talk(Model):
     questions: list[Question] = []
     exercises: list[Exercise] = []
     card_decks: list[CardDeck] = []
-    slides: list[SlideSpec] = Field(default=[], description="Add, hide, move or change slides.")
+    slides: SlideOptions = Field(
+        default=SlideOptions(), description="Add, hide, move or change slides; order and reveal."
+    )
     cards: CardOptions = CardOptions()
     session: Session = Session()
 

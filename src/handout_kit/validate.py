@@ -66,14 +66,24 @@ def _short(value: Any) -> str:
 
 
 def _problem(source: Source, detail: dict[str, Any]) -> Problem:
-    path: PathKey = tuple(part for part in detail["loc"] if not _is_union_tag(part))
+    model_path: PathKey = tuple(part for part in detail["loc"] if not _is_union_tag(part))
+    path = _as_written(model_path, source)
     kind = detail["type"]
     value = detail.get("input")
     if kind == "extra_forbidden":
-        return source.problem(path, _unknown_key(path, source), key=True)
+        return source.problem(path, _unknown_key(model_path, source), key=True)
     if kind == "missing":
         return source.problem(path[:-1], f"'{path[-1]}' is required but missing")
     return source.problem(path, _message(kind, detail, value))
+
+
+def _as_written(path: PathKey, source: Source) -> PathKey:
+    """The path as the file spells it: `slides: [...]` is shorthand for `slides: {changes: [...]}`."""
+    if path[:2] == ("slides", "changes") and isinstance(
+        source.data.get("slides") if isinstance(source.data, dict) else None, list
+    ):
+        return ("slides", *path[2:])
+    return path
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -167,12 +177,13 @@ def _pattern_hint(detail: dict[str, Any]) -> str:
 
 def _attach_places(model: Model, source: Source, path: PathKey) -> None:
     """Tell each model object which line of the file it came from."""
-    place = source.position(path)
-    model._place = (source.display, place.line if place else None, format_path(path))
+    written = _as_written(path, source)
+    place = source.position(written)
+    model._place = (source.display, place.line if place else None, format_path(written))
     model._field_lines = {
-        name: source.values[(*path, name)].line
+        name: source.values[(*written, name)].line
         for name in type(model).model_fields
-        if (*path, name) in source.values
+        if (*written, name) in source.values
     }
     for name in type(model).model_fields:
         _attach_value(getattr(model, name), source, (*path, name))
