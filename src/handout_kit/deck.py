@@ -241,19 +241,20 @@ def _assign_blocks(talk: Talk, slides: list[Slide]) -> list[Slide]:
 
 def _in_agenda_order(talk: Talk, slides: list[Slide], blocks: list[Block]) -> list[Slide]:
     """Blocks in the agenda's order, each with the slides it names; a slide the agenda does
-    not name travels with the named slide before it; a block naming no slide gets its own
-    (a welcome, a break). Slides before the first named one open the deck, closing ends it."""
+    not name travels with the slide named in `slides:` before it (a group's divider brings
+    its points); a block naming no slide gets its own (a welcome, a break). Slides before the
+    first named one open the deck, and the closing slide ends it."""
     claims = _claims(talk, slides)
+    leaders = {slide_id for item in talk.session.agenda for slide_id in item.slides}
     opening: list[Slide] = []
-    followers: dict[str, list[Slide]] = {}
+    followers: dict[str, list[Slide]] = {slide_id: [] for slide_id in claims}
     closing = [slide for slide in slides if slide.id == "closing" and slide.id not in claims]
     leader: str | None = None
     for slide in slides:
-        if slide in closing:
-            continue
+        if slide in closing or (slide.id in claims and slide.id not in leaders):
+            continue  # an exercise the agenda places: it takes no followers along
         if slide.id in claims:
             leader = slide.id
-            followers[leader] = []
         elif leader is None:
             opening.append(slide)
         else:
