@@ -186,6 +186,23 @@ def test_an_agenda_naming_an_unknown_slide_is_a_clear_error(make_talk) -> None:
     assert_clean_failure(result, f"talk.yaml:{line}", hint)
 
 
+def test_slides_as_a_list_or_a_mapping_report_problems_where_they_are_written(make_talk) -> None:
+    from conftest import MINIMAL_TALK, assert_clean_failure
+
+    listed = make_talk(MINIMAL_TALK + "slides:\n  - id: point-1\n    titel: X\n")
+    assert_clean_failure(
+        run_cli("check", listed),
+        "talk.yaml:20:5: slides[0].titel: unknown key 'titel'; did you mean 'title'?",
+    )
+    mapping = "slides:\n  order: agnda\n  changes:\n    - id: point-1\n      titel: X\n"
+    mapped = make_talk(MINIMAL_TALK + mapping)
+    assert_clean_failure(
+        run_cli("check", mapped),
+        "talk.yaml:19:10: slides.order: expected one of 'talk' or 'agenda', got 'agnda'",
+        "talk.yaml:22:7: slides.changes[0].titel: unknown key 'titel'; did you mean 'title'?",
+    )
+
+
 def test_the_pdf_shows_final_states_and_the_planned_break(workshop: Path) -> None:
     reader = read_pdf(workshop / "slides.pdf")
     assert len(reader.pages) == len(ORDER)
