@@ -539,12 +539,18 @@ def test_the_presenter_works_by_keyboard_alone(context, workshop: Path) -> None:
 
 
 def test_letterbox_bars_navigate_and_selecting_text_does_not(browser, workshop: Path) -> None:
-    context = browser.new_context(viewport={"width": 1000, "height": 1000})
+    context = browser.new_context(viewport={"width": 1000, "height": 1000}, has_touch=True)
     room = open_room(context, workshop, "#2")
     room.mouse.click(900, 40)  # in the black bar above the slide, right side
     assert room.evaluate("location.hash") == "#3"
     room.mouse.click(60, 970)  # in the bar below, left side
     assert room.evaluate("location.hash") == "#2"
+    touch = context.new_cdp_session(room)
+    for start, end, expected in ((800, 500, "#3"), (300, 700, "#2")):  # swipes in the top bar
+        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": start, "y": 60}]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": end, "y": 60}]})
+        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        wait_until(room, f"location.hash === '{expected}'")
     box = room.locator(".slide.current .slide-title").bounding_box()
     y = box["y"] + box["height"] / 2
     room.mouse.move(box["x"] + 5, y)
