@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
@@ -9,7 +10,7 @@ from markupsafe import Markup, escape
 
 from .errors import Problem, suggestion
 from .markdown import Text
-from .schema import Exercise, Item, Model, Point, Question, SlideSpec, Talk
+from .schema import AgendaItem, Exercise, Item, Model, Point, Question, SlideSpec, Talk
 
 # A sentence ends at . ! ? or : (with any closing emphasis, quote or bracket) before a space.
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?:](?:\*\*|\*|_|\u201d|\u2019|\))*)(?:\s|$)")
@@ -30,6 +31,19 @@ class Slide:
     number: int | None = None  # the point's number, for point slides
     exercise: Exercise | None = None
     hidden: bool = False
+    reveal_answer: bool = False  # a question: the answer comes on the next press
+    reveal_bullets: bool = False  # bullets come one press at a time
+    block: int | None = None  # the agenda block (0-based) the slide belongs to
+    minutes: int | None = None  # an agenda block's or a break's length, for its slide
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of the session's agenda, with its planned start in minutes from the start."""
+
+    title: Markup
+    minutes: int
+    offset: int
 
 
 @dataclass(frozen=True)
@@ -38,17 +52,36 @@ class Deck:
 
     talk: Talk
     slides: tuple[Slide, ...] = field(default_factory=tuple)
+    blocks: tuple[Block, ...] = ()
+
+    @property
+    def start(self) -> str | None:
+        """The session's planned start, `09:00`, for the presenter's pacing line."""
+        event = self.talk.event
+        return event.start.strftime("%H:%M") if event and event.start else None
 
 
 def build_deck(talk: Talk) -> Deck:
-    """Derive the deck from the talk and apply `slides:` (override, add, hide, move)."""
-    slides, _ = _apply(_derived(talk), talk.slide_changes)  # validation refused what does not apply
-    return Deck(talk, tuple(slide for slide in slides if not slide.hidden))
+    """Derive the deck from the talk and apply `slides:` (override, add, hide, move, order)."""
+    slides, _ = _apply(_derived(talk), talk.slides.changes)  # validation refused what does not apply
+    slides = [_with_reveal(slide, talk) for slide in slides if not slide.hidden]
+    blocks = _blocks(talk)
+    if talk.slides.order == "agenda" and talk.session.agenda:
+        slides = _in_agenda_order(talk, slides, blocks)
+    else:
+        slides = _assign_blocks(talk, slides)
+    return Deck(talk, tuple(slides), tuple(blocks))
 
 
 def slide_problems(talk: Talk) -> list[Problem]:
     """What in `slides:` names no slide: for the validator, before anything renders."""
-    return _apply(_derived(talk), talk.slide_changes)[1]
+    slides, problems = _apply(_derived(talk), talk.slides.changes)
+    ids = [slide.id for slide in slides]
+    for item in talk.session.agenda:
+        for slide_id in item.slides:
+            if slide_id not in ids:
+                problems.append(item.problem(_unknown(slide_id, ids, "no slide has this id"), "slides"))
+    return problems
 
 
 # -- derivation --------------------------------------------------------------------------
@@ -163,6 +196,107 @@ def _closing_slide(talk: Talk) -> Slide:
     return Slide("closing", "closing", Markup("Thank you"), talk.where)
 
 
+# -- the agenda ---------------------------------------------------------------------------
+
+
+def _blocks(talk: Talk) -> list[Block]:
+    exercises = {exercise.id: exercise for exercise in talk.exercises}
+    blocks, offset = [], 0
+    for item in talk.session.agenda:
+        exercise = exercises.get(item.exercise or "")
+        if exercise:
+            title, minutes = exercise.title.html, item.minutes or exercise.minutes
+        else:
+            title = item.title.html if item.title else Markup(escape(item.exercise or ""))
+            minutes = item.minutes or 0
+        blocks.append(Block(title, minutes, offset))
+        offset += minutes
+    return blocks
+
+
+def _claims(talk: Talk, slides: list[Slide]) -> dict[str, int]:
+    """Slide id -> agenda block, for the slides the agenda names (its exercises, its `slides`)."""
+    ids = [slide.id for slide in slides]
+    claims: dict[str, int] = {}
+    for index, item in enumerate(talk.session.agenda):
+        for slide_id in _named(item):
+            if slide_id in ids:
+                claims.setdefault(slide_id, index)
+    return claims  # validation refused an agenda naming a slide the deck does not have
+
+
+def _named(item: AgendaItem) -> list[str]:
+    return [*item.slides, *([f"exercise-{item.exercise}"] if item.exercise else [])]
+
+
+def _assign_blocks(talk: Talk, slides: list[Slide]) -> list[Slide]:
+    """In the talk's own order: a slide the agenda names is in its block; the others are in
+    the block of the slide before them."""
+    if not talk.session.agenda:
+        return slides
+    claims = _claims(talk, slides)
+    block: int | None = None
+    placed = []
+    for slide in slides:
+        block = claims.get(slide.id, block)
+        placed.append(replace(slide, block=block))
+    return placed
+
+
+def _in_agenda_order(talk: Talk, slides: list[Slide], blocks: list[Block]) -> list[Slide]:
+    """Blocks in the agenda's order, each with the slides it names; a slide the agenda does
+    not name travels with the slide named in `slides:` before it (a group's divider brings
+    its points); a block naming no slide gets its own (a welcome, a break). Slides before the
+    first named one open the deck, and the closing slide ends it."""
+    claims = _claims(talk, slides)
+    leaders = {slide_id for item in talk.session.agenda for slide_id in item.slides}
+    opening: list[Slide] = []
+    followers: dict[str, list[Slide]] = {slide_id: [] for slide_id in claims}
+    closing = [slide for slide in slides if slide.id == "closing" and slide.id not in claims]
+    leader: str | None = None
+    for slide in slides:
+        if slide in closing or (slide.id in claims and slide.id not in leaders):
+            continue  # an exercise the agenda places: it takes no followers along
+        if slide.id in claims:
+            leader = slide.id
+        elif leader is None:
+            opening.append(slide)
+        else:
+            followers[leader].append(slide)
+    by_id = {slide.id: slide for slide in slides}
+    ordered = list(opening)
+    for index, item in enumerate(talk.session.agenda):
+        named = [slide_id for slide_id in _named(item) if claims.get(slide_id) == index]
+        if not named:
+            ordered.append(_block_slide(talk, item, index, blocks))
+        for slide_id in named:
+            ordered.append(replace(by_id[slide_id], block=index))
+            ordered.extend(replace(slide, block=index) for slide in followers[slide_id])
+    return ordered + closing
+
+
+def _block_slide(talk: Talk, item: AgendaItem, index: int, blocks: list[Block]) -> Slide:
+    """A slide for a block with no content of its own; a break's says when the room is back
+    (the planned time here, for the PDF; the deck computes it from the clock when shown)."""
+    block = blocks[index]
+    back = None
+    if item.is_break and talk.event and talk.event.start:
+        planned = dt.datetime.combine(dt.date(2000, 1, 1), talk.event.start)
+        back = Markup((planned + dt.timedelta(minutes=block.offset + block.minutes)).strftime("%H:%M"))
+    kind = "break" if item.is_break else "agenda"
+    return Slide(
+        f"agenda-{index + 1}", kind, block.title, item.where, lead=back, block=index, minutes=block.minutes
+    )
+
+
+def _with_reveal(slide: Slide, talk: Talk) -> Slide:
+    spec = next((spec for spec in talk.slides.changes if spec.id == slide.id), None)
+    chosen = spec.reveal if spec else None
+    bullets = chosen if chosen is not None else talk.slides.reveal == "bullets"
+    answer = slide.kind == "question" and chosen is not False
+    return replace(slide, reveal_bullets=bullets, reveal_answer=answer)
+
+
 # -- the author's changes ----------------------------------------------------------------
 
 
@@ -241,4 +375,4 @@ def _items_html(items: list[Item]) -> Markup:
     return Markup("").join(parts)
 
 
-__all__ = ["Deck", "Model", "Slide", "build_deck", "first_sentence"]
+__all__ = ["Block", "Deck", "Model", "Slide", "build_deck", "first_sentence"]

@@ -14,11 +14,9 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
-    Discriminator,
     Field,
     PlainValidator,
     PrivateAttr,
-    Tag,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -345,11 +343,29 @@ class SlideSpec(Model):
     body: Prose | None = None
     notes: Prose | None = None
     hidden: bool = False
+    reveal: bool | None = Field(
+        default=None, description="Reveal this slide's bullets one press at a time (default: the deck's)."
+    )
+
+
+class CountdownOptions(Model):
+    """How exercise countdowns behave in the HTML deck."""
+
+    autostart: bool = Field(default=False, description="Start a countdown when its slide appears.")
+    chime: bool = Field(default=False, description="A soft chime at one minute left and at time up.")
 
 
 class SlideOptions(Model):
-    """`slides:` as a mapping: the changes to the derived deck, and options of the deck's files."""
+    """`slides:` as a mapping: the deck's order and behaviour, and the changes to its slides.
+    A plain list is shorthand for `{changes: [...]}`."""
 
+    order: Literal["talk", "agenda"] = Field(
+        default="talk", description="`agenda`: slides in the order of session.agenda."
+    )
+    reveal: Literal["none", "bullets"] = Field(
+        default="none", description="`bullets`: every slide reveals its bullets one at a time."
+    )
+    countdown: CountdownOptions = CountdownOptions()
     pptx_template: str | None = Field(
         default=None,
         pattern=r"(?i)\.pptx$",
@@ -357,18 +373,16 @@ class SlideOptions(Model):
     )
     changes: list[SlideSpec] = Field(default=[], description="Add, hide, move or change slides.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"changes": value} if isinstance(value, list) else value
 
-def _slides_form(value: Any) -> str:
-    return "list[SlideSpec]" if isinstance(value, list) else "SlideOptions[mapping]"
-
-
-# `slides:` is a list of changes, or a mapping with `changes:` and options. The tags carry a
-# "[" so that validation leaves them out of the paths it reports, as it does pydantic's own.
-SlidesField = Annotated[
-    Annotated[list[SlideSpec], Tag("list[SlideSpec]")]
-    | Annotated[SlideOptions, Tag("SlideOptions[mapping]")],
-    Discriminator(_slides_form),
-]
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        changes = mapping["properties"]["changes"]
+        return {"anyOf": [changes, dict(mapping)], "description": mapping.get("description")}
 
 
 # -- cards and the session --------------------------------------------------------------
@@ -407,6 +421,12 @@ class AgendaItem(Model):
     exercise: Slug | None = None
     title: Inline | None = None
     minutes: int | None = Field(default=None, gt=0, le=600)
+    slides: list[Slug] = Field(
+        default=[], description="With slides: {order: agenda}, the slides this block shows, by id."
+    )
+    is_break: bool = Field(
+        default=False, alias="break", description="A break: its slide says when the room is back."
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> AgendaItem:
@@ -443,10 +463,9 @@ class Talk(Model):
     questions: list[Question] = []
     exercises: list[Exercise] = []
     card_decks: list[CardDeck] = []
-    slides: SlidesField = Field(
-        default=[],
-        description="Add, hide, move or change slides (a list), or a mapping of `changes:` and "
-        "`pptx_template:`.",
+    slides: SlideOptions = Field(
+        default=SlideOptions(),
+        description="Add, hide, move or change slides; order, reveal, countdowns, PowerPoint template.",
     )
     cards: CardOptions = CardOptions()
     session: Session = Session()
@@ -473,11 +492,11 @@ class Talk(Model):
     @property
     def slide_changes(self) -> list[SlideSpec]:
         """The changes to the derived deck, whichever form `slides:` takes."""
-        return self.slides.changes if isinstance(self.slides, SlideOptions) else self.slides
+        return self.slides.changes
 
     @property
-    def slide_options(self) -> SlideOptions | None:
-        return self.slides if isinstance(self.slides, SlideOptions) else None
+    def slide_options(self) -> SlideOptions:
+        return self.slides
 
 
 def _place(model: Model, source: Any, path: tuple[str | int, ...]) -> None:
@@ -494,6 +513,14 @@ def _place(model: Model, source: Any, path: tuple[str | int, ...]) -> None:
         for index, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
             if isinstance(item, Model):
                 _place(item, source, (*path, name) if index is None else (*path, name, index))
+
+
+def _as_written(path: tuple[str | int, ...], source: Any) -> tuple[str | int, ...]:
+    """The path as the file spells it: `slides: [...]` is shorthand for `slides: {changes: [...]}`."""
+    data = source.data if isinstance(source.data, dict) else {}
+    if path[:2] == ("slides", "changes") and isinstance(data.get("slides"), list):
+        return ("slides", *path[2:])
+    return path
 
 
 def _project_name(path: Path) -> str:

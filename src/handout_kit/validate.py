@@ -108,7 +108,9 @@ def _problem(source: Source, detail: dict[str, Any]) -> Problem:
     path = _user_path(detail["loc"], source.data, keep_last=kind == "missing")
     value = detail.get("input")
     if kind == "extra_forbidden":
-        return source.problem(path, _unknown_key(path, source), key=True)
+        # The schema is walked along pydantic's own path (`slides: [...]` is `slides.changes`).
+        model_parent = tuple(part for part in detail["loc"][:-1] if not _is_union_tag(part))
+        return source.problem(path, _unknown_key(str(path[-1]), model_parent, source), key=True)
     if kind == "missing":
         return source.problem(path[:-1], f"'{path[-1]}' is required but missing")
     return source.problem(path, _message(kind, detail, value))
@@ -131,9 +133,13 @@ def _user_path(loc: tuple[Any, ...], data: Any, *, keep_last: bool) -> PathKey:
     return tuple(path)
 
 
-def _unknown_key(path: PathKey, source: Source) -> str:
-    key = str(path[-1])
-    allowed = _allowed_keys(path[:-1], source)
+def _is_union_tag(part: Any) -> bool:
+    # pydantic inserts the validator or union member name into locations; not a user path.
+    return isinstance(part, str) and (part.startswith("function-") or "[" in part)
+
+
+def _unknown_key(key: str, parent: PathKey, source: Source) -> str:
+    allowed = _allowed_keys(parent, source)
     hint = suggestion(key, sorted(allowed), "expected one of:", shown=len(allowed))
     return f"unknown key '{key}'; {hint}" if hint else f"unknown key '{key}'"
 

@@ -138,6 +138,8 @@ class SlidesRenderer:
         fonts = job.talk.theme.fonts
         faces = [Face(fonts.heading, weight) for weight in (400, 600, 700, 800)]
         faces += [Face(fonts.body, 400), Face(fonts.body, 700), Face(fonts.body, 400, italic=True)]
+        # for_browser: CSS that only browsers read (WeasyPrint would warn about it).
+        context = {**context, "for_browser": True}
         presenter_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=True, font_css="")
         css, missing = embedded_font_css(
             faces, _text_of(presenter_html), job.cache_dir and job.cache_dir / "fonts"
