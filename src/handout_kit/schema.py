@@ -501,12 +501,12 @@ class Talk(Model):
 
 def _place(model: Model, source: Any, path: tuple[str | int, ...]) -> None:
     """Tell `model` and everything in it which line of `source` it came from."""
-    place = source.position(path)
-    model._place = (_project_name(source.path), place.line if place else None, format_path(path))
+    written = _as_written(path, source)
+    place = source.position(written)
+    model._place = (_project_name(source.path), place.line if place else None, format_path(written))
+    fields = type(model).model_fields
     model._field_lines = {
-        name: source.values[(*path, name)].line
-        for name in type(model).model_fields
-        if (*path, name) in source.values
+        n: source.values[(*written, n)].line for n in fields if (*written, n) in source.values
     }
     for name in type(model).model_fields:
         value = getattr(model, name)
