@@ -45,6 +45,7 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; None: one per core
     force: bool = False  # render even what the cache says is unchanged
     network_timeout: float | None = None  # None: offline; else --allow-network, seconds a file
+    cards: tuple[str, ...] = ()  # --cards: exercise, deck or print-set ids; () prints every card
 
 
 @dataclass
@@ -230,6 +231,8 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
     if write:
         network = options.network_timeout is not None
         settings = {"formats": sorted(options.formats), "paper": options.paper, "network": network}
+        if options.cards:
+            settings["cards"] = list(options.cards)
         talk.manifest = Manifest(out_dir)
         content_dir = content_file.resolve().parent
         talk.keys = {n: input_key(n, content_dir, templates.roots, settings, out_dir) for n in names}
@@ -266,6 +269,7 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
             paper=options.paper,
             cache_dir=out_dir / ".cache" if write else None,
             network_timeout=options.network_timeout,
+            cards=tuple(options.cards),
             memo=talk.manifest.memos() if talk.manifest else {},
             progress=_silent,  # a terminal callback does not cross processes; the serial path sets one
         )

@@ -8,8 +8,12 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .errors import ContentError, Problem, suggestion
+from .errors import ContentError, KitError, Problem, suggestion
 from .schema import CardDeck, Exercise, Talk
+
+class SelectionError(KitError):
+    """`--cards` names something the talk does not have."""
+
 
 # Category colours in order of first use, after the theme's accent and highlight.
 EXTRA_COLORS = ("#2f6f4f", "#6c4f9c", "#855a12", "#355c9a", "#8c3b5f")
@@ -17,7 +21,7 @@ EXTRA_COLORS = ("#2f6f4f", "#6c4f9c", "#855a12", "#355c9a", "#8c3b5f")
 
 @dataclass(frozen=True)
 class Card:
-    """One printed card: its front content, its back, and its place in the talk."""
+    """One printed card: its front content, its back, and its place in the talk and its set."""
 
     id: str
     kind: str  # exercise or statement
@@ -30,55 +34,184 @@ class Card:
     statement: Markup | None = None
     deck_title: Markup | None = None
     instructions: Markup | None = None
+    number: int = 1  # its place in its set: exercises among the exercises, statements in their deck
+    total: int = 1
+    set_id: str = ""
+    back_text: Markup | None = None  # a statement's own back (a spreadsheet's back column)
+    deck_size: int = 0
+
+    @property
+    def back_key(self) -> tuple:
+        """Cards whose backs print the same share this key: a deck's backs are laid out once."""
+        if self.kind == "exercise":
+            return ("exercise", self.id)
+        return ("deck", self.set_id, self.category, str(self.back_text or ""))
+
+
+@dataclass(frozen=True)
+class CardSet:
+    """An exercise's card or a deck's cards, and how many sets of them to print."""
+
+    id: str
+    kind: str  # exercise or deck
+    title: str  # plain text, for messages and the run-sheet
+    cards: tuple[Card, ...]
+    copies: int
+    copies_note: str  # "one per group of 4", "" for a plain number
+    where: str
 
 
 def build_cards(talk: Talk) -> list[Card]:
-    """Every exercise as a card, then every statement of every card deck."""
+    """Every exercise as a card, then every statement of every card deck (each card once)."""
+    return [card for card_set in build_card_sets(talk) for card in card_set.cards]
+
+
+def build_card_sets(talk: Talk) -> list[CardSet]:
+    """Each exercise as a set of one card, each deck as a set of its statements, with the
+    number of copies to print; every reference checked."""
     problems: list[Problem] = []
     colors = category_colors(talk)
-    cards: list[Card] = []
-    for exercise in talk.exercises:
+    sets: list[CardSet] = []
+    count = len(talk.exercises)
+    for number, exercise in enumerate(talk.exercises, start=1):
         serves = _serves_label(talk, exercise.serves, exercise, problems)
-        cards.append(
-            Card(
-                f"exercise-{exercise.id}",
-                "exercise",
-                exercise.title.html,
-                exercise.category,
-                colors[exercise.category],
-                exercise.where,
-                serves,
-                exercise=exercise,
-            )
+        card = Card(
+            f"exercise-{exercise.id}",
+            "exercise",
+            exercise.title.html,
+            exercise.category,
+            colors[exercise.category],
+            exercise.where,
+            serves,
+            exercise=exercise,
+            number=number,
+            total=count,
+            set_id=exercise.id,
         )
+        copies, note = _copies(talk, exercise, exercise.copies, exercise, problems)
+        sets.append(CardSet(exercise.id, "exercise", exercise.title.plain, (card,), copies, note, exercise.where))
+    by_id = {exercise.id: exercise for exercise in talk.exercises}
     for deck in talk.card_decks:
         serves = _serves_label(talk, deck.serves, deck, problems)
-        for index, statement in enumerate(deck.statements, start=1):
+        user = by_id.get(deck.exercise or "")
+        if deck.exercise and user is None:
+            hint = suggestion(deck.exercise, list(by_id), "the exercises are:") or "the talk has no exercises"
+            problems.append(deck.problem(f"no exercise has the id '{deck.exercise}'; {hint}", "exercise"))
+        statements = deck.cards
+        cards = []
+        for index, statement in enumerate(statements, start=1):
+            category = statement.category or deck.category
             cards.append(
                 Card(
                     f"{deck.id}-{index}",
                     "statement",
                     deck.title.html,
-                    deck.category,
-                    colors[deck.category],
-                    deck.where,
+                    category,
+                    colors[category],
+                    statement.where or deck.where,
                     serves,
-                    statement=statement.html,
+                    statement=statement.text.html,
                     deck_title=deck.title.html,
                     instructions=deck.instructions.html if deck.instructions else None,
+                    number=index,
+                    total=len(statements),
+                    set_id=deck.id,
+                    back_text=statement.back.html if statement.back else None,
+                    deck_size=len(statements),
                 )
             )
+        copies, note = _copies(talk, deck, deck.copies, user, problems)
+        sets.append(CardSet(deck.id, "deck", deck.title.plain, tuple(cards), copies, note, deck.where))
+    ids = [s.id for s in sets]
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        owner = next(d for d in talk.card_decks if d.id == duplicate)
+        problems.append(owner.problem(f"'{duplicate}' is the id of an exercise and of a deck; rename one", "id"))
+    problems.extend(_print_set_problems(talk, ids))
     problems.extend(_grouping_problems(talk))
     if problems:
         raise ContentError(problems)
-    return cards
+    return sets
+
+
+def _copies(
+    talk: Talk, owner: Exercise | CardDeck, copies: int | str, exercise: Exercise | None, problems: list
+) -> tuple[int, str]:
+    """How many sets `copies` asks for, and how it was counted ("one per group of 4")."""
+    people = talk.session.participants
+    if isinstance(copies, int):
+        return copies, ""
+    if copies == "per-person":
+        return people, f"one per person, {people} participants"
+    if copies == "per-table":
+        tables = talk.session.tables
+        if tables is None:
+            problems.append(owner.problem("per-table needs session.tables (how many tables the room has)", "copies"))
+            return 1, ""
+        return tables, f"one per table, {tables} tables"
+    if exercise is None:
+        what = "per-group needs exercise: ID, the exercise whose groups use the deck"
+        problems.append(owner.problem(what, "copies"))
+        return 1, ""
+    groups = groups_in_room(exercise, people)
+    size = group_size(exercise)
+    if size == 0:
+        return 1, "one for the whole room"
+    if size == 1:
+        return groups, f"one per person, {groups} participants"
+    if size == 2:
+        return groups, f"one per pair, {groups} pairs"
+    return groups, f"one per group of {size}, {groups} groups"
+
+
+def _print_set_problems(talk: Talk, ids: list[str]) -> list[Problem]:
+    problems = []
+    options = talk.cards
+    for name, members in options.print_sets.items():
+        if name in ids:
+            what = f"print set '{name}' has the id of an exercise or deck; name it otherwise"
+            problems.append(options.problem(what, "print_sets"))
+        for member in members:
+            if member not in ids:
+                hint = suggestion(member, ids, "exercises and decks:")
+                what = f"print set '{name}': no exercise or deck has the id '{member}'; {hint}"
+                problems.append(options.problem(what.rstrip("; "), "print_sets"))
+    return problems
+
+
+def select_sets(talk: Talk, sets: list[CardSet], wanted: tuple[str, ...]) -> list[CardSet]:
+    """The sets `--cards` names (exercise or deck ids, or the talk's print sets), in the
+    talk's order; all of them when nothing is named."""
+    if not wanted:
+        return sets
+    ids = [s.id for s in sets]
+    named: set[str] = set()
+    unknown = []
+    for name in wanted:
+        if name in talk.cards.print_sets:
+            named.update(talk.cards.print_sets[name])
+        elif name in ids:
+            named.add(name)
+        else:
+            unknown.append(name)
+    if unknown:
+        known = ids + list(talk.cards.print_sets)
+        lines = [
+            f"--cards: no exercise, card deck or print set is called '{name}'; "
+            + (suggestion(name, known, "choose from:") or "the talk has no cards")
+            for name in unknown
+        ]
+        raise SelectionError("\n".join(lines))
+    return [s for s in sets if s.id in named]
 
 
 def category_colors(talk: Talk) -> dict[str, str]:
     """A colour for every category: the theme's choice, else the next of a fixed palette."""
     palette = [talk.theme.colors.accent, talk.theme.colors.highlight, *EXTRA_COLORS]
     colors: dict[str, str] = {}
-    for category in [e.category for e in talk.exercises] + [d.category for d in talk.card_decks]:
+    categories = [e.category for e in talk.exercises]
+    for deck in talk.card_decks:
+        categories += [deck.category] + [s.category for s in deck.cards if s.category]
+    for category in categories:
         if category not in colors:
             colors[category] = talk.theme.categories.get(category) or palette[len(colors) % len(palette)]
     return colors

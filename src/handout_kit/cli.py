@@ -83,8 +83,26 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Render everything, even what has not changed.")
 @allow_network_option
 @network_timeout_option
+@click.option(
+    "--cards",
+    "cards",
+    multiple=True,
+    metavar="ID[,ID...]",
+    help="Print only these exercises, card decks or print sets (repeatable, or comma-separated).",
+)
 def build(
-    sources, out_dir, only, formats, paper, strict, templates_dir, jobs, force, allow_network, network_timeout
+    sources,
+    out_dir,
+    only,
+    formats,
+    paper,
+    strict,
+    templates_dir,
+    jobs,
+    force,
+    allow_network,
+    network_timeout,
+    cards,
 ) -> None:
     """Build the handout, slides, cards and run-sheet as PDF and HTML into build/.
 
@@ -107,6 +125,7 @@ def build(
         jobs=jobs,
         force=force,
         network_timeout=network_timeout if allow_network else None,
+        cards=tuple(dict.fromkeys(i.strip() for value in cards for i in value.split(",") if i.strip())),
     )
     reports = build_many(options, sources, progress=_progress)
     if len(reports) == 1:

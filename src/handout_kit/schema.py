@@ -92,6 +92,36 @@ Color = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$", examples=["#
 FontFamily = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,63}$", examples=["Inter"])]
 Url = Annotated[str, Field(pattern=r"^(https?://|mailto:)\S+$", examples=["https://example.org/talk"])]
 Paper = Literal["letter", "a4"]
+COPIES_MODES = ("per-group", "per-table", "per-person")
+MAX_COPIES = 500
+
+
+def _copies(value: Any) -> int | str:
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if text in COPIES_MODES:
+        return text
+    if text is not None and text.isdigit() and 1 <= int(text) <= MAX_COPIES:
+        return int(text)
+    raise PydanticCustomError(
+        "copies",
+        "expected a number of copies (1 to {most}) or per-group, per-table or per-person, got {got}",
+        {"most": MAX_COPIES, "got": repr(value) if not isinstance(value, (list, dict)) else "a list or mapping"},
+    )
+
+
+Copies = Annotated[
+    int | str,
+    PlainValidator(_copies),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_COPIES},
+                {"enum": list(COPIES_MODES)},
+            ],
+            "description": "How many sets to print: a number, or one per group, table or person.",
+        }
+    ),
+]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
@@ -163,6 +193,10 @@ class Theme(Model):
     fonts: Fonts = Fonts()
     categories: dict[str, Color] = Field(default={}, description="Card colour per category.")
     logo: str | None = Field(default=None, description="SVG or PNG file beside talk.yaml.")
+    logo_light: str | None = Field(
+        default=None,
+        description="A light variant of the logo for coloured card backs; without it the logo sits on a plate.",
+    )
     paper: Paper = "letter"
 
     @model_validator(mode="before")
@@ -170,7 +204,7 @@ class Theme(Model):
     def _named_theme(cls, value: Any) -> Any:
         return with_theme_defaults(value)
 
-    @field_validator("logo")
+    @field_validator("logo", "logo_light")
     @classmethod
     def _logo_kind(cls, value: str | None) -> str | None:
         if value is not None and not re.search(r"\.(svg|png)$", value, re.IGNORECASE):
@@ -291,6 +325,7 @@ class Exercise(Model):
     category: Slug = "reflection"
     participants: Participants | None = Field(default=None, description="Room sizes it suits.")
     serves: str | None = Field(default=None, description="Point number or id, or question id.")
+    copies: Copies = Field(default=1, description="Cards to print: a number, per-group, per-table, per-person.")
 
     @model_validator(mode="after")
     def _steps_add_up(self) -> Exercise:
@@ -304,6 +339,27 @@ class Exercise(Model):
         return self
 
 
+class Statement(Model):
+    """One statement card of a deck: its text, and optionally its own category and back."""
+
+    text: Inline
+    category: Slug | None = Field(default=None, description="Overrides the deck's category (colour).")
+    back: Inline | None = Field(default=None, description="Text on this card's back.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class DeckColumns(Model):
+    """Which columns of a deck's spreadsheet hold what (header names, any case)."""
+
+    statement: str = Field(default="statement", description="The card's text.")
+    category: str | None = Field(default=None, description="Default: a column named 'category', if any.")
+    back: str | None = Field(default=None, description="Default: a column named 'back', if any.")
+
+
 class CardDeck(Model):
     """Cards that are plain statements, e.g. for a card-sort."""
 
@@ -312,7 +368,32 @@ class CardDeck(Model):
     category: Slug = "statements"
     serves: str | None = Field(default=None, description="Point number or id, or question id.")
     instructions: Inline | None = None
-    statements: list[Inline] = Field(min_length=1)
+    statements: list[Statement] = []
+    from_: str | None = Field(
+        default=None,
+        alias="from",
+        description="A CSV or TSV file beside talk.yaml with a header row: one card per row.",
+    )
+    columns: DeckColumns = DeckColumns()
+    copies: Copies = Field(default=1, description="Sets to print: a number, per-group, per-table, per-person.")
+    exercise: Slug | None = Field(default=None, description="The exercise that uses the deck (per-group copies).")
+
+    _rows: list[Statement] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CardDeck:
+        if self.from_ is None and not self.statements:
+            raise PydanticCustomError("deck", "give statements: (a list) or from: (a CSV or TSV file)")
+        if self.from_ is not None and self.statements:
+            raise PydanticCustomError("deck", "give statements: or from:, not both")
+        if self.from_ is not None and not re.search(r"\.(csv|tsv)$", self.from_, re.IGNORECASE):
+            raise PydanticCustomError("deck", "from: must name a .csv or .tsv file")
+        return self
+
+    @property
+    def cards(self) -> list[Statement]:
+        """The deck's statements: written in the talk, or read from its file."""
+        return self.statements or self._rows
 
 
 # -- slides ------------------------------------------------------------------------------
@@ -353,6 +434,10 @@ class CardOptions(Model):
     duplex: bool = True
     flip: Literal["long", "short"] = Field(default="long", description="Edge the sheet turns on.")
     offset: Offset = Offset()
+    print_sets: dict[Slug, list[Slug]] = Field(
+        default={},
+        description="Named selections of exercise and deck ids, printed with --cards NAME.",
+    )
 
     @field_validator("size")
     @classmethod
@@ -381,6 +466,7 @@ class AgendaItem(Model):
 
 class Session(Model):
     participants: int = Field(default=20, ge=1, le=10_000, description="Expected head count.")
+    tables: int | None = Field(default=None, ge=1, le=1000, description="Tables in the room (per-table copies).")
     agenda: list[AgendaItem] = Field(default=[], description="Default: the exercises in order.")
 
 

@@ -33,6 +33,9 @@ def validate(source: Source, *, allow_network: bool = False) -> Talk:
     problems = list(_missing_files(talk, source, base, allow_network))
     if problems:
         raise ContentError(problems)
+    from .decks import read_deck_files  # CSV decks are read once the talk itself is sound
+
+    read_deck_files(talk, source, base)
     talk._warnings = [
         str(source.problem(path, f"image '{image}' has no alt text; say what it shows in ![...]"))
         for path, text in _texts(talk, ())
@@ -94,11 +97,12 @@ def _allowed_keys(parent: PathKey, source: Source) -> list[str]:
     for part in parent:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if _is_model(model) else None
+        fields = {info.alias or name: info for name, info in model.model_fields.items()} if _is_model(model) else {}
+        field = fields.get(part)
         if field is None:
             return []
         model = _model_of(field.annotation)
-    return list(model.model_fields) if _is_model(model) else []
+    return [info.alias or name for name, info in model.model_fields.items()] if _is_model(model) else []
 
 
 def _is_model(value: Any) -> bool:
@@ -170,9 +174,9 @@ def _attach_places(model: Model, source: Source, path: PathKey) -> None:
     place = source.position(path)
     model._place = (source.display, place.line if place else None, format_path(path))
     model._field_lines = {
-        name: source.values[(*path, name)].line
-        for name in type(model).model_fields
-        if (*path, name) in source.values
+        name: source.values[(*path, info.alias or name)].line
+        for name, info in type(model).model_fields.items()
+        if (*path, info.alias or name) in source.values
     }
     for name in type(model).model_fields:
         _attach_value(getattr(model, name), source, (*path, name))
@@ -231,8 +235,10 @@ def _named_files(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
         for image in text.images:
             yield text_path, image
     theme = getattr(value, "theme", None)
-    if theme is not None and theme.logo:
-        yield (*path, "theme", "logo"), theme.logo
+    if theme is not None:
+        for key in ("logo", "logo_light"):
+            if getattr(theme, key):
+                yield (*path, "theme", key), getattr(theme, key)
 
 
 __all__ = ["describe", "format_path", "validate"]

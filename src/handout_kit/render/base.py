@@ -37,6 +37,7 @@ class Job:
     network_timeout: float | None = None  # None: offline (the default); else --allow-network
     memo: dict[str, dict] = field(default_factory=dict)  # per artefact: what its last build noted
     part: str | None = None  # one of the renderer's `parts` to render alone; None: all of it
+    cards: tuple[str, ...] = ()  # --cards: exercise, deck or print-set ids to print; () all
     progress: Callable[[str], None] = lambda message: None
 
     @property
