@@ -137,9 +137,7 @@ def test_sheets_hold_as_many_cards_as_fit(make_talk, size: str, paper: str) -> N
 
 def crop_marks(page) -> list[dict]:
     return [
-        line
-        for line in page.lines
-        if line["x1"] - line["x0"] < 0.01 or line["bottom"] - line["top"] < 0.01
+        line for line in page.lines if line["x1"] - line["x0"] < 0.01 or line["bottom"] - line["top"] < 0.01
     ]
 
 
@@ -184,7 +182,12 @@ def test_empty_slots_on_the_last_sheet_get_no_crop_marks(make_talk) -> None:
     with pdfplumber.open(out / "cards.pdf") as pdf:
         marks = crop_marks(pdf.pages[2])
         assert len(crop_marks(pdf.pages[0])) == 16  # 4 vertical and 4 horizontal cuts, both ends
-    grid = (min(b[0] for b in full), min(b[1] for b in full), max(b[2] for b in full), max(b[3] for b in full))
+    grid = (
+        min(b[0] for b in full),
+        min(b[1] for b in full),
+        max(b[2] for b in full),
+        max(b[3] for b in full),
+    )
     seen = set()
     for mark in marks:
         vertical = abs(mark["x1"] - mark["x0"]) < 0.01
@@ -200,10 +203,12 @@ def test_empty_slots_on_the_last_sheet_get_no_crop_marks(make_talk) -> None:
     assert len(cuts_x) == 3 and len(cuts_y) == 2  # not the lines that bound only empty slots
 
 
-MIXED = """\
+MIXED = (
+    """\
 exercises:
-""" + "".join(
-    f"""\
+"""
+    + "".join(
+        f"""\
   - id: ex-{n}
     title: Exercise {name}
     prompt: Do {name}.
@@ -211,14 +216,16 @@ exercises:
     grouping: {{mode: alone}}
     minutes: 5
 """
-    for n, name in enumerate(["Alpha", "Bravo", "Charlie", "Delta"], start=1)
-) + """\
+        for n, name in enumerate(["Alpha", "Bravo", "Charlie", "Delta"], start=1)
+    )
+    + """\
 card_decks:
   - id: sort
     title: Sorting deck
     instructions: Sort them into two piles.
     statements: [First statement., Second statement., Third statement.]
 """
+)
 
 
 @pytest.mark.parametrize(
@@ -234,7 +241,9 @@ card_decks:
 def test_each_back_lands_behind_its_front(make_talk, size, paper, flip: str, dx: float, dy: float) -> None:
     from handout_kit.imposition import CARD_PRESETS_MM
 
-    options = f"cards:\n  size: {size}\n  paper: {paper}\n  flip: {flip}\n  offset: {{dx_mm: {dx}, dy_mm: {dy}}}\n"
+    options = (
+        f"cards:\n  size: {size}\n  paper: {paper}\n  flip: {flip}\n  offset: {{dx_mm: {dx}, dy_mm: {dy}}}\n"
+    )
     out = build_cards(make_talk, MINIMAL_TALK + MIXED + options)
     path = out / "cards.pdf"
     card = CARD_PRESETS_MM[size]
@@ -251,8 +260,15 @@ def test_each_back_lands_behind_its_front(make_talk, size, paper, flip: str, dx:
             expected = (width - x1, top, width - x0, bottom)
         else:  # turning on the short edge mirrors top and bottom
             expected = (x0, height - bottom, x1, height - top)
-        expected = (expected[0] + dx * MM, expected[1] + dy * MM, expected[2] + dx * MM, expected[3] + dy * MM)
-        behind = [b for b in backs if all(abs(p - q) < TOLERANCE_PT for p, q in zip(b, expected, strict=True))]
+        expected = (
+            expected[0] + dx * MM,
+            expected[1] + dy * MM,
+            expected[2] + dx * MM,
+            expected[3] + dy * MM,
+        )
+        behind = [
+            b for b in backs if all(abs(p - q) < TOLERANCE_PT for p, q in zip(b, expected, strict=True))
+        ]
         assert len(behind) == 1, (text, expected, backs)
         back = back_text[behind[0]]
         words, back_words = set(text.split()), set(back.split())  # turned cards read word by word
@@ -372,7 +388,13 @@ def test_run_sheet_times_groups_and_materials(make_talk) -> None:
     assert "6 card-sort decks" in text  # one per group of 4
     assert "24 markers" in text
     assert "groups of 4" in text
-    assert "14 tarot cards on 4 sheets, double-sided" in " ".join(text.split())
+    line = " ".join(text.split())
+    assert "cards.pdf once, double-sided (turn on the long edge): 49 tarot cards on 13 sheets" in line
+    assert "1 card of each of 7 exercises" in line
+    assert (
+        "6 sets of \u201cThe moment a group comes into existence\u201d (7 cards), "
+        "one per group of 4, 6 groups" in line
+    )
 
 
 def test_run_sheet_warns_when_the_session_runs_over(make_talk) -> None:
@@ -391,3 +413,242 @@ def test_run_sheet_warns_when_the_session_runs_over(make_talk) -> None:
     assert result.exit_code == 0, result.output
     assert "the agenda takes 58 minutes; the session has 45 (13 over)" in result.output
     assert "9 participants in groups of 4 leave one person alone" in result.output
+
+
+COPIES = """\
+exercises:
+  - id: pairs-ex
+    title: Pairs exercise
+    prompt: Talk.
+    steps: [{text: Talk, minutes: 5}]
+    grouping: {mode: pairs}
+    minutes: 5
+    copies: per-group
+  - id: groups-ex
+    title: Groups exercise
+    prompt: Talk.
+    steps: [{text: Talk, minutes: 5}]
+    grouping: {mode: groups, size: 4}
+    minutes: 5
+    copies: per-group
+  - id: room-ex
+    title: Room exercise
+    prompt: Talk.
+    steps: [{text: Talk, minutes: 5}]
+    grouping: {mode: room}
+    minutes: 5
+    copies: per-group
+  - id: alone-ex
+    title: Alone exercise
+    prompt: Think.
+    steps: [{text: Think, minutes: 5}]
+    grouping: {mode: alone}
+    minutes: 5
+    copies: per-table
+card_decks:
+  - id: sort
+    title: Sort deck
+    exercise: groups-ex
+    copies: per-group
+    statements: [Sort card one., Sort card two.]
+  - id: mine
+    title: Personal deck
+    copies: per-person
+    statements: [A card for everyone.]
+  - id: fixed
+    title: Fixed deck
+    copies: 3
+    statements: [Three of these.]
+session:
+  participants: 10
+  tables: 3
+"""
+# 10 people: 5 pairs, 2 groups of 4 (the two left over join them), 1 room, 3 tables.
+EXPECTED_COPIES = {
+    "Pairs exercise": 5,
+    "Groups exercise": 2,
+    "Room exercise": 1,
+    "Alone exercise": 3,
+    "Sort card one.": 2,
+    "Sort card two.": 2,
+    "A card for everyone.": 10,
+    "Three of these.": 3,
+}
+
+
+def printed_fronts(path: Path) -> list[str]:
+    """The text of every card placed on the front sheets (every other page when duplex)."""
+    texts = []
+    with pdfplumber.open(path) as pdf:
+        for index in range(0, len(pdf.pages), 2):
+            for box in card_boxes(path, index, (63, 88)):
+                texts.append(" ".join(text_in(pdf.pages[index], box).split()))
+    return texts
+
+
+def count_cards(texts: list[str]) -> dict[str, int]:
+    return {name: sum(name in text for text in texts) for name in EXPECTED_COPIES}
+
+
+def test_copies_per_grouping_mode_are_printed(make_talk) -> None:
+    from conftest import pdf_text
+
+    project = make_talk(MINIMAL_TALK + COPIES)
+    result = run_cli("build", project, "--only", "cards", "--only", "run-sheet", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    out = project / "build"
+    texts = printed_fronts(out / "cards.pdf")
+    assert len(texts) == 28 and count_cards(texts) == EXPECTED_COPIES
+    assert "28 cards (8 distinct)" in result.output and "8 faces" not in result.output
+    shop = read_pdf(out / "cards-print.pdf")
+    assert len(shop.pages) == 2 * 28  # every copy, front then back
+    assert sum("A card for everyone." in page.extract_text() for page in shop.pages) == 10
+    line = " ".join(pdf_text(read_pdf(out / "run-sheet.pdf")).split())
+    for fragment in (
+        "cards.pdf once, double-sided (turn on the long edge): 28 poker cards on 4 sheets",
+        "5 cards of \u201cPairs exercise\u201d, one per pair, 5 pairs",
+        "2 cards of \u201cGroups exercise\u201d, one per group of 4, 2 groups",
+        "1 card of \u201cRoom exercise\u201d, one for the whole room",
+        "3 cards of \u201cAlone exercise\u201d, one per table, 3 tables",
+        "2 sets of \u201cSort deck\u201d (2 cards), one per group of 4, 2 groups",
+        "10 sets of \u201cPersonal deck\u201d (1 card), one per person, 10 participants",
+        "3 sets of \u201cFixed deck\u201d (1 card)",
+    ):
+        assert fragment in line, (fragment, line)
+
+
+def test_copies_that_cannot_be_counted_are_errors(make_talk) -> None:
+    text = (MINIMAL_TALK + COPIES).replace("  tables: 3\n", "").replace("    exercise: groups-ex\n", "")
+    result = run_cli("build", make_talk(text), "--only", "cards")
+    assert_clean_failure(
+        result,
+        "exercises[3].copies: per-table needs session.tables",
+        "card_decks[0].copies: per-group needs exercise: ID",
+    )
+    result = run_cli("build", make_talk(text.replace("copies: 3", "copies: lots")), "--only", "cards")
+    assert_clean_failure(
+        result,
+        "card_decks[2].copies: expected a number of copies (1 to 500) or per-group, per-table "
+        "or per-person, got 'lots'",
+    )
+
+
+def test_cards_option_and_print_sets_choose_what_is_printed(make_talk) -> None:
+    text = MINIMAL_TALK + COPIES + "cards:\n  print_sets:\n    tables: [sort, fixed]\n"
+    project = make_talk(text)
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--cards", "groups-ex,mine")
+    assert result.exit_code == 0, result.output
+    counts = count_cards(printed_fronts(project / "build" / "cards.pdf"))
+    assert {name: n for name, n in counts.items() if n} == {"Groups exercise": 2, "A card for everyone.": 10}
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--cards", "tables")
+    assert result.exit_code == 0, result.output
+    assert "unchanged" not in result.output  # a different choice is a different build
+    counts = count_cards(printed_fronts(project / "build" / "cards.pdf"))
+    assert {name: n for name, n in counts.items() if n} == {
+        "Sort card one.": 2,
+        "Sort card two.": 2,
+        "Three of these.": 3,
+    }
+    assert_clean_failure(
+        run_cli("build", project, "--only", "cards", "--cards", "sortt"),
+        "--cards: no exercise, card deck or print set is called 'sortt'; did you mean 'sort'?",
+    )
+    bad = text.replace("[sort, fixed]", "[sort, fixd]")
+    assert_clean_failure(
+        run_cli("build", make_talk(bad), "--only", "cards"),
+        "cards.print_sets: print set 'tables': no exercise or deck has the id 'fixd'; did you mean 'fixed'?",
+    )
+
+
+CSV_DECK = """\
+card_decks:
+  - id: values
+    title: Our values
+    instructions: Pick the three that matter most.
+    from: values.csv
+    columns: {statement: Value, back: Note}
+"""
+
+
+def test_a_deck_from_a_spreadsheet(make_talk) -> None:
+    rows = (
+        "Value,Category,Note\n"
+        '"We say what we think, kindly.",honesty,\n'
+        "We finish what we start.,Follow Through,Ask who helps\n"
+    )
+    project = make_talk(MINIMAL_TALK + CSV_DECK, {"content/values.csv": rows})
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    shop = read_pdf(project / "build" / "cards-print.pdf")
+    texts = [" ".join(page.extract_text().split()) for page in shop.pages]
+    assert len(texts) == 4
+    assert "We say what we think, kindly." in texts[0] and "HONESTY" in texts[0]
+    assert "We finish what we start." in texts[2] and "FOLLOW THROUGH" in texts[2]
+    assert "Ask who helps" in texts[3] and "Ask who helps" not in texts[1]  # the back column
+    assert "Our values" in texts[1] and "Pick the three that matter most." in texts[1]
+    # the cache reads the spreadsheet: a change to it alone rebuilds the cards
+    (project / "content" / "values.csv").write_text(rows.replace("kindly", "gently"))
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0 and "unchanged" not in result.output, result.output
+    assert "gently" in read_pdf(project / "build" / "cards-print.pdf").pages[0].extract_text()
+
+
+def test_a_bad_spreadsheet_is_reported_by_file_row_and_column(make_talk) -> None:
+    rows = (
+        "Value;Note\n"
+        "Fine;\n"
+        ";A back without a statement\n"
+        "One; two; three\n"
+        '"A statement\n'
+        'on two lines";Note\n'
+        "[link](javascript:alert(1));\n"
+    )
+    project = make_talk(MINIMAL_TALK + CSV_DECK, {"content/values.csv": rows})
+    result = run_cli("build", project, "--only", "cards")
+    assert_clean_failure(
+        result,
+        "content/values.csv:3:1: row 3, column A (Value): the statement is empty",
+        "content/values.csv:4:3: row 4 has 3 cells but the header has 2; "
+        "put text that holds the separator in double quotes",
+        "content/values.csv:7:1: row 6, column A (Value): address 'javascript:alert(1)' is not allowed",
+    )
+    result = run_cli(
+        "build", make_talk(MINIMAL_TALK + CSV_DECK.replace("Value", "Values")), "--only", "cards"
+    )
+    assert_clean_failure(
+        result,
+        "card_decks[0].columns.statement: values.csv has no column 'Values' "
+        "(its header row has 'Value', 'Note')",
+    )
+    missing = CSV_DECK.replace("values.csv", "../secret.csv")
+    assert_clean_failure(
+        run_cli("build", make_talk(MINIMAL_TALK + missing), "--only", "cards"),
+        "card_decks[0].from: '../secret.csv' lies outside the talk's folder",
+    )
+
+
+def test_logo_on_coloured_backs_sits_on_a_plate(make_talk) -> None:
+    logo = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<rect width="40" height="20" fill="#0f5c6e"/></svg>'
+    )
+    theme = "theme:\n  logo: logo.svg\n"
+    project = make_talk(statements_talk(1, theme), {"content/logo.svg": logo})
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(project / "build" / "cards-print.pdf") as pdf:
+        back = pdf.pages[1]
+        logos = [r for r in back.rects if abs(r["width"] - r["height"] * 2) < 0.5 and r["width"] < 100]
+        assert logos, back.rects
+        mark = logos[0]
+        plates = [
+            r
+            for r in back.rects + back.curves
+            if r["fill"]
+            and tuple(r["non_stroking_color"] or ()) == (1, 1, 1)
+            and r["x0"] < mark["x0"]
+            and r["x1"] > mark["x1"]
+            and r["top"] < mark["top"]
+            and r["bottom"] > mark["bottom"]
+        ]
+        assert plates, "the logo sits on a light plate"

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from .errors import ContentError, KitError, Problem, suggestion
 from .schema import CardDeck, Exercise, Talk
 
+
 class SelectionError(KitError):
     """`--cards` names something the talk does not have."""
 
@@ -89,7 +90,9 @@ def build_card_sets(talk: Talk) -> list[CardSet]:
             set_id=exercise.id,
         )
         copies, note = _copies(talk, exercise, exercise.copies, exercise, problems)
-        sets.append(CardSet(exercise.id, "exercise", exercise.title.plain, (card,), copies, note, exercise.where))
+        sets.append(
+            CardSet(exercise.id, "exercise", exercise.title.plain, (card,), copies, note, exercise.where)
+        )
     by_id = {exercise.id: exercise for exercise in talk.exercises}
     for deck in talk.card_decks:
         serves = _serves_label(talk, deck.serves, deck, problems)
@@ -125,7 +128,9 @@ def build_card_sets(talk: Talk) -> list[CardSet]:
     ids = [s.id for s in sets]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         owner = next(d for d in talk.card_decks if d.id == duplicate)
-        problems.append(owner.problem(f"'{duplicate}' is the id of an exercise and of a deck; rename one", "id"))
+        problems.append(
+            owner.problem(f"'{duplicate}' is the id of an exercise and of a deck; rename one", "id")
+        )
     problems.extend(_print_set_problems(talk, ids))
     problems.extend(_grouping_problems(talk))
     if problems:
@@ -145,7 +150,9 @@ def _copies(
     if copies == "per-table":
         tables = talk.session.tables
         if tables is None:
-            problems.append(owner.problem("per-table needs session.tables (how many tables the room has)", "copies"))
+            problems.append(
+                owner.problem("per-table needs session.tables (how many tables the room has)", "copies")
+            )
             return 1, ""
         return tables, f"one per table, {tables} tables"
     if exercise is None:

@@ -76,11 +76,17 @@ def read_deck(
     display = display_name(path)
     text = read_text(path, display)
     try:
-        records = [(line, cells) for line, cells in _records(text, _delimiter(path, text)) if any(c.strip() for c in cells)]
+        records = [
+            (line, cells)
+            for line, cells in _records(text, _delimiter(path, text))
+            if any(c.strip() for c in cells)
+        ]
     except csv.Error as error:
         return [], [Problem(display, None, None, "", f"cannot be read as CSV: {error}")]
     if not records:
-        return [], [Problem(display, 1, None, "", "the file is empty; it needs a header row and one row a card")]
+        return [], [
+            Problem(display, 1, None, "", "the file is empty; it needs a header row and one row a card")
+        ]
     header_line, header = records[0]
     names = [name.strip().lower() for name in header]
     problems: list[Problem] = []
@@ -93,7 +99,7 @@ def read_deck(
             return None
         listed = ", ".join(f"'{h.strip()}'" for h in header)
         field = f"columns.{key}" if wanted is not None else "from"
-        what = f"{display} has no column '{wanted or key}' (its header row has {listed})"
+        what = f"{deck.from_} has no column '{wanted or key}' (its header row has {listed})"
         hint = "" if wanted is not None else f"; name the column to use with columns: {{{key}: ...}}"
         problems.append(source.problem(("card_decks", index, *field.split(".")), what + hint))
         return None

@@ -105,7 +105,10 @@ def _copies(value: Any) -> int | str:
     raise PydanticCustomError(
         "copies",
         "expected a number of copies (1 to {most}) or per-group, per-table or per-person, got {got}",
-        {"most": MAX_COPIES, "got": repr(value) if not isinstance(value, (list, dict)) else "a list or mapping"},
+        {
+            "most": MAX_COPIES,
+            "got": repr(value) if not isinstance(value, (list, dict)) else "a list or mapping",
+        },
     )
 
 
@@ -195,7 +198,7 @@ class Theme(Model):
     logo: str | None = Field(default=None, description="SVG or PNG file beside talk.yaml.")
     logo_light: str | None = Field(
         default=None,
-        description="A light variant of the logo for coloured card backs; without it the logo sits on a plate.",
+        description="A light logo for coloured card backs; without it the logo sits on a white plate.",
     )
     paper: Paper = "letter"
 
@@ -325,7 +328,9 @@ class Exercise(Model):
     category: Slug = "reflection"
     participants: Participants | None = Field(default=None, description="Room sizes it suits.")
     serves: str | None = Field(default=None, description="Point number or id, or question id.")
-    copies: Copies = Field(default=1, description="Cards to print: a number, per-group, per-table, per-person.")
+    copies: Copies = Field(
+        default=1, description="Cards to print: a number, per-group, per-table, per-person."
+    )
 
     @model_validator(mode="after")
     def _steps_add_up(self) -> Exercise:
@@ -375,8 +380,12 @@ class CardDeck(Model):
         description="A CSV or TSV file beside talk.yaml with a header row: one card per row.",
     )
     columns: DeckColumns = DeckColumns()
-    copies: Copies = Field(default=1, description="Sets to print: a number, per-group, per-table, per-person.")
-    exercise: Slug | None = Field(default=None, description="The exercise that uses the deck (per-group copies).")
+    copies: Copies = Field(
+        default=1, description="Sets to print: a number, per-group, per-table, per-person."
+    )
+    exercise: Slug | None = Field(
+        default=None, description="The exercise that uses the deck (per-group copies)."
+    )
 
     _rows: list[Statement] = PrivateAttr(default_factory=list)
 
@@ -466,7 +475,9 @@ class AgendaItem(Model):
 
 class Session(Model):
     participants: int = Field(default=20, ge=1, le=10_000, description="Expected head count.")
-    tables: int | None = Field(default=None, ge=1, le=1000, description="Tables in the room (per-table copies).")
+    tables: int | None = Field(
+        default=None, ge=1, le=1000, description="Tables in the room (per-table copies)."
+    )
     agenda: list[AgendaItem] = Field(default=[], description="Default: the exercises in order.")
 
 

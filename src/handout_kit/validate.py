@@ -97,7 +97,11 @@ def _allowed_keys(parent: PathKey, source: Source) -> list[str]:
     for part in parent:
         if isinstance(part, int):
             continue
-        fields = {info.alias or name: info for name, info in model.model_fields.items()} if _is_model(model) else {}
+        fields = (
+            {info.alias or name: info for name, info in model.model_fields.items()}
+            if _is_model(model)
+            else {}
+        )
         field = fields.get(part)
         if field is None:
             return []

@@ -21,7 +21,8 @@ CALIBRATION_TEMPLATE = "cards/calibration.html"
 SCREEN_TEMPLATE = "cards/cards.html"
 PRINT_SHOP_BLEED_MM = 3.0
 OVERFLOW_TOLERANCE_PX = 1.0
-CHUNK_FACES = 160  # faces a layout holds at most: bounds memory, and lets two cores share the work
+CHUNK_FACES = 100  # faces one layout holds at most: bounds memory
+PARALLEL_FACES = 40  # from this many faces on, two processes share the layout
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,13 @@ class CardsRenderer:
         started = time.perf_counter()
         options = job.talk.cards
         bleed = max(options.bleed_mm, PRINT_SHOP_BLEED_MM)
-        documents = self._lay_out_faces(job, context, work.faces, bleed, result)
+        calibration: list[Output] = []
+
+        def meanwhile() -> None:
+            calibration.append(self._calibration(job, context, paper, result))
+
+        documents = self._lay_out_faces(job, context, work.faces, bleed, result, meanwhile)
         faces = imposer.Faces(documents, imposition.card, bleed)
-        laid_out = time.perf_counter() - started
         try:
             pages = self._sheet_pages(work, imposition, options.duplex, options.flip, options.offset)
             title = job.talk.title.plain
@@ -127,8 +132,7 @@ class CardsRenderer:
             result.outputs.append(Output("cards-print.pdf", data, summary, time.perf_counter() - started))
         finally:
             faces.close()
-        result.outputs.append(self._calibration(job, context, paper, result))
-        del laid_out
+        result.outputs.extend(calibration)
 
     def _sheet_pages(self, work: Plan, imposition: Imposition, duplex: bool, flip: str, offset) -> list:
         from ..imposer import Slot
@@ -139,7 +143,9 @@ class CardsRenderer:
         back_turn = (-90 if flip == "long" else 90) if imposition.rotated else 0
         for start in range(0, len(work.printed), per):
             chunk = work.printed[start : start + per]
-            pages.append(([Slot(front, imposition.front(i), turn) for i, (front, _) in enumerate(chunk)], True))
+            pages.append(
+                ([Slot(front, imposition.front(i), turn) for i, (front, _) in enumerate(chunk)], True)
+            )
             if duplex:
                 backs = [
                     Slot(back, imposition.back(i, flip, offset.dx_mm, offset.dy_mm), back_turn)
@@ -149,25 +155,49 @@ class CardsRenderer:
         return pages
 
     def _lay_out_faces(
-        self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float, result: Result
+        self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float, result: Result, meanwhile
     ) -> list[bytes]:
-        """The faces as PDF documents of at most CHUNK_FACES pages, on two cores when there is
-        enough to share and this is the build's only process."""
-        chunks = [faces[i : i + CHUNK_FACES] for i in range(0, len(faces), CHUNK_FACES)]
-        if len(chunks) > 1 and (os.cpu_count() or 1) > 1 and multiprocessing.parent_process() is None:
+        """The faces as PDF documents of at most CHUNK_FACES pages each. When there are enough
+        of them and this is the build's only process, a forked process lays out the second
+        half while this one lays out the first and then runs `meanwhile` (the calibration)."""
+        global _WORK
+        share = len(faces) // 2 if self._parallel(len(faces)) else len(faces)
+        mine, theirs = faces[:share], faces[share:]
+        future = pool = None
+        if theirs:
             from concurrent.futures import ProcessPoolExecutor
 
-            global _WORK
             _WORK = (self, job, context, bleed)
-            pool_context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=2, mp_context=pool_context) as pool:
-                answers = list(pool.map(_lay_out_chunk, chunks))
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            future = pool.submit(_lay_out_share, theirs)
+        try:
+            answers = self._lay_out_share(job, context, mine, bleed)
+            meanwhile()
+            if future is not None:
+                answers += future.result()
+        finally:
+            if pool is not None:
+                pool.shutdown()
             _WORK = None
-        else:
-            answers = [self._lay_out_chunk(job, context, chunk, bleed) for chunk in chunks]
         for _, warnings in answers:
             result.warnings.extend(w for w in warnings if w not in result.warnings)
         return [data for data, _ in answers]
+
+    @staticmethod
+    def _parallel(faces: int) -> bool:
+        return (
+            faces >= PARALLEL_FACES
+            and (os.cpu_count() or 1) > 1
+            and multiprocessing.parent_process() is None  # not inside the build's own pool
+        )
+
+    def _lay_out_share(
+        self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float
+    ) -> list[tuple[bytes, list[str]]]:
+        return [
+            self._lay_out_chunk(job, context, faces[i : i + CHUNK_FACES], bleed)
+            for i in range(0, len(faces), CHUNK_FACES)
+        ]
 
     def _lay_out_chunk(
         self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float
@@ -183,7 +213,11 @@ class CardsRenderer:
         for index, (side, card) in enumerate(faces):
             for _element, below, right in layout.overflows(index, "card-content"):
                 if below > OVERFLOW_TOLERANCE_PX or right > OVERFLOW_TOLERANCE_PX:
-                    title = clip(_plain(card.statement or card.title) if side == "front" else _plain(card.deck_title or card.title))
+                    title = clip(
+                        _plain(card.statement or card.title)
+                        if side == "front"
+                        else _plain(card.deck_title or card.title)
+                    )
                     warnings.append(
                         f"cards: the {side} of card \u201c{title}\u201d ({card.where}) overflows by "
                         f"{max(below, right) * 0.2646:.1f} mm; shorten its text or choose a larger card size"
@@ -209,10 +243,10 @@ class CardsRenderer:
 _WORK: tuple | None = None  # what forked chunk processes read (set just before the fork)
 
 
-def _lay_out_chunk(faces: list[tuple[str, Card]]) -> tuple[bytes, list[str]]:
+def _lay_out_share(faces: list[tuple[str, Card]]) -> list[tuple[bytes, list[str]]]:
     assert _WORK is not None
     renderer, job, context, bleed = _WORK
-    return renderer._lay_out_chunk(job, context, faces, bleed)
+    return renderer._lay_out_share(job, context, faces, bleed)
 
 
 def _plain(markup) -> str:
