@@ -160,7 +160,7 @@ def cards_talk(work: Path, count: int, copies: int = 1) -> Path:
         deck["copies"] = str(copies)
     talk["card_decks"] = [deck]
     talk["cards"] = {"size": "poker", "duplex": True}
-    return _write_talk(work / f"cards-{count}" + (f"-x{copies}" if copies != 1 else ""), talk)
+    return _write_talk(work / (f"cards-{count}" + (f"-x{copies}" if copies != 1 else "")), talk)
 
 
 def fit_limit_talk(work: Path) -> Path:
