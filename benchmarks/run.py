@@ -235,7 +235,7 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
 
     pdf.lay_out = handout_module.lay_out = recording_lay_out
     pdf.Layout.write_pdf = recording_write
-    parallel = cards_module.CardsRenderer._parallel
+    parallel = cards_module.CardsRenderer.__dict__["_parallel"]
     cards_module.CardsRenderer._parallel = staticmethod(lambda faces: False)  # every layout recorded here
     options = BuildOptions(source=talk, only=(artefact,), formats=frozenset({"pdf"}), force=True)
     try:

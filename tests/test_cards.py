@@ -3,7 +3,12 @@ backs, the print-shop file; and the facilitator's checks and run-sheet."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pdfplumber
@@ -652,3 +657,35 @@ def test_logo_on_coloured_backs_sits_on_a_plate(make_talk) -> None:
             and r["bottom"] > mark["bottom"]
         ]
         assert plates, "the logo sits on a light plate"
+
+
+def test_serve_rebuilds_the_cards_when_their_spreadsheet_changes(make_talk) -> None:
+    rows = "Value\nThe first version of the card.\n"
+    project = make_talk(MINIMAL_TALK + CSV_DECK.replace(", back: Note", ""), {"content/values.csv": rows})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "handout_kit", "serve", str(project), "--only", "cards"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        url = None
+        while url is None and process.poll() is None:
+            line = process.stdout.readline()
+            url = line.split()[1] if line.startswith("serving ") else None
+        assert url, "the server did not start"
+
+        def page() -> str:
+            with urllib.request.urlopen(url + "cards.html", timeout=5) as response:
+                return response.read().decode()
+
+        assert "The first version of the card." in page()
+        (project / "content" / "values.csv").write_text(rows.replace("first", "second"))
+        deadline = time.monotonic() + 180
+        while "The second version of the card." not in page():
+            assert time.monotonic() < deadline, "serve did not rebuild the cards"
+            time.sleep(0.2)
+    finally:
+        process.kill()
+        process.wait(timeout=10)

@@ -270,6 +270,7 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
             cache_dir=out_dir / ".cache" if write else None,
             network_timeout=options.network_timeout,
             cards=tuple(options.cards),
+            fork=options.jobs != 1,
             memo=talk.manifest.memos() if talk.manifest else {},
             progress=_silent,  # a terminal callback does not cross processes; the serial path sets one
         )

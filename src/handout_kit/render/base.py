@@ -38,6 +38,7 @@ class Job:
     memo: dict[str, dict] = field(default_factory=dict)  # per artefact: what its last build noted
     part: str | None = None  # one of the renderer's `parts` to render alone; None: all of it
     cards: tuple[str, ...] = ()  # --cards: exercise, deck or print-set ids to print; () all
+    fork: bool = True  # may a renderer fork a helper process (not with --jobs 1, nor in serve)
     progress: Callable[[str], None] = lambda message: None
 
     @property

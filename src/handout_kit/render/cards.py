@@ -161,7 +161,7 @@ class CardsRenderer:
         of them and this is the build's only process, a forked process lays out the second
         half while this one lays out the first and then runs `meanwhile` (the calibration)."""
         global _WORK
-        share = len(faces) // 2 if self._parallel(len(faces)) else len(faces)
+        share = len(faces) // 2 if job.fork and self._parallel(len(faces)) else len(faces)
         mine, theirs = faces[:share], faces[share:]
         future = pool = None
         if theirs:
