@@ -89,6 +89,27 @@ def card_boxes(path: Path, index: int, size_mm: tuple[float, float], bleed_mm: f
     return boxes
 
 
+FACE_BLEED_MM = 3.0  # the faces are laid out once with the print shop's bleed around them
+
+
+def assert_drawn_in_place(path: Path, index: int, size_mm: tuple[float, float]) -> None:
+    """Each placed card's own background (laid out with 3 mm bleed, clipped on the sheet) is
+    centred on the card's slot, upright or turned: the content lands where the cut is."""
+    width, height = ((v + 2 * FACE_BLEED_MM) * MM for v in size_mm)
+    with pdfplumber.open(path) as pdf:
+        rects = pdf.pages[index].rects
+    for (x0, top, x1, bottom), form in placed_cards(path, index):
+        centre = ((x0 + x1) / 2, (top + bottom) / 2)
+        backgrounds = [
+            r
+            for r in rects
+            if abs((r["x0"] + r["x1"]) / 2 - centre[0]) < TOLERANCE_PT
+            and abs((r["top"] + r["bottom"]) / 2 - centre[1]) < TOLERANCE_PT
+            and {round(r["width"], 1), round(r["height"], 1)} == {round(width, 1), round(height, 1)}
+        ]
+        assert backgrounds, (form, centre)
+
+
 def text_in(page, box: tuple[float, ...]) -> str:
     """The text drawn inside a rectangle of a pdfplumber page (the cards' text is real text)."""
     x0, top, x1, bottom = box
@@ -254,6 +275,8 @@ def test_each_back_lands_behind_its_front(make_talk, size, paper, flip: str, dx:
     card = CARD_PRESETS_MM[size]
     fronts, backs = card_boxes(path, 0, card), card_boxes(path, 1, card)
     assert len(fronts) == len(backs) == 7
+    assert_drawn_in_place(path, 0, card)
+    assert_drawn_in_place(path, 1, card)
     with pdfplumber.open(path) as pdf:
         width, height = pdf.pages[0].width, pdf.pages[0].height
         front_text = {box: " ".join(text_in(pdf.pages[0], box).split()) for box in fronts}
@@ -296,6 +319,12 @@ def test_print_shop_file_has_trim_and_bleed_boxes(make_talk) -> None:
         assert abs(float(bleed.top) - float(trim.top) - 3 * MM) < 0.05
     texts = [page.extract_text() for page in reader.pages]
     assert "Statement number 2 about groups." in " ".join(texts[2].split())  # front, back, front...
+    with pdfplumber.open(out / "cards-print.pdf") as pdf:  # each face's background fills the page
+        for page in pdf.pages:
+            assert any(
+                abs(r["x0"]) < 0.05 and abs(r["top"]) < 0.05 and abs(r["width"] - float(page.width)) < 0.05
+                for r in page.rects
+            ), "the background does not reach the bleed's edge"
     assert "A sort" in texts[3]
     with pdfplumber.open(out / "cards-print.pdf") as pdf:  # the text is real text in real fonts
         assert {c["fontname"].split("+")[-1] for c in pdf.pages[0].chars} >= {"Charis-SIL", "Inter-Bold"}

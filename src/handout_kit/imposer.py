@@ -36,11 +36,18 @@ class Faces:
         self.sources = [pikepdf.open(io.BytesIO(data)) for data in documents]
 
     def into(self, target: pikepdf.Pdf) -> list[pikepdf.Object]:
-        """The faces as form XObjects owned by `target` (fonts copied once per document)."""
+        """The faces as form XObjects owned by `target` (fonts copied once per document). In
+        a form the trimmed card spans (0, 0) to its size; its bleed lies around it, inside
+        the form's box (a page's own form would clip to its TrimBox)."""
         forms = []
         for source in self.sources:
             for page in source.pages:
-                forms.append(target.copy_foreign(source.make_indirect(page.as_form_xobject())))
+                form = source.make_indirect(page.as_form_xobject())
+                form.BBox = Array([float(v) for v in page.mediabox])
+                trim_x, trim_y = (float(v) for v in page.trimbox[:2])
+                if trim_x or trim_y:
+                    form.Matrix = Array([1, 0, 0, 1, -trim_x, -trim_y])
+                forms.append(target.copy_foreign(form))
         return forms
 
     def new_pdf(self, title: str) -> pikepdf.Pdf:
@@ -63,16 +70,16 @@ def _number(value: float) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".") or "0"
 
 
-def _matrix(slot: Slot, sheet_height_mm: float, card: tuple[float, float], bleed: float) -> str:
+def _matrix(slot: Slot, sheet_height_mm: float, card: tuple[float, float]) -> str:
     """The `cm` that puts a face's trimmed card on `slot.rect` (PDF points, from bottom left)."""
     x, y = slot.rect.x, sheet_height_mm - slot.rect.bottom
     width, height = card
     if slot.turn == 90:  # clockwise: the face's left edge becomes the top
-        values = (0, -1, 1, 0, x - bleed, y + width + bleed)
+        values = (0, -1, 1, 0, x, y + width)
     elif slot.turn == -90:  # counter-clockwise
-        values = (0, 1, -1, 0, x + height + bleed, y - bleed)
+        values = (0, 1, -1, 0, x + height, y)
     else:
-        values = (1, 0, 0, 1, x - bleed, y - bleed)
+        values = (1, 0, 0, 1, x, y)
     a, b, c, d, e, f = values
     return " ".join(_number(v) for v in (a, b, c, d, e * PT_PER_MM, f * PT_PER_MM))
 
@@ -138,7 +145,7 @@ def sheets(
             clip = " ".join(
                 _number(v * PT_PER_MM) for v in (grown.x, height - grown.bottom, grown.width, grown.height)
             )
-            matrix = _matrix(slot, height, imposition.card, faces.bleed_mm)
+            matrix = _matrix(slot, height, imposition.card)
             parts.append(f"q {clip} re W n {matrix} cm /C{slot.face} Do Q\n")
         if with_marks:
             parts.append(_marks_stream(imposition.marks(len(slots)), height))
@@ -155,7 +162,8 @@ def print_shop(faces: Faces, order: Sequence[int], title: str) -> bytes:
     size = (width + 2 * bleed, height + 2 * bleed)
     full = [0.0, 0.0, size[0] * PT_PER_MM, size[1] * PT_PER_MM]
     trim = [bleed * PT_PER_MM, bleed * PT_PER_MM, (width + bleed) * PT_PER_MM, (height + bleed) * PT_PER_MM]
+    shift = f"1 0 0 1 {_number(bleed * PT_PER_MM)} {_number(bleed * PT_PER_MM)} cm"
     for face in order:
         boxes = {"BleedBox": full, "TrimBox": trim}
-        _add_page(pdf, size, f"q /C{face} Do Q\n", {f"C{face}": forms[face]}, boxes)
+        _add_page(pdf, size, f"q {shift} /C{face} Do Q\n", {f"C{face}": forms[face]}, boxes)
     return _save(pdf)
