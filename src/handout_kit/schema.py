@@ -356,6 +356,12 @@ class Statement(Model):
     def _shorthand(cls, value: Any) -> Any:
         return {"text": value} if isinstance(value, str) else value
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # A bare string is shorthand for {text: ...}, as for list items.
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        return {"anyOf": [{"type": "string"}, dict(mapping)], "description": mapping.get("description")}
+
 
 class DeckColumns(Model):
     """Which columns of a deck's spreadsheet hold what (header names, any case)."""
