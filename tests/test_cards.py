@@ -718,3 +718,28 @@ def test_serve_rebuilds_the_cards_when_their_spreadsheet_changes(make_talk) -> N
     finally:
         process.kill()
         process.wait(timeout=10)
+
+
+def test_a_deck_from_an_excel_workbook(make_talk, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["Value", "Note"], ["Numbers count too:", None], [None, "a note alone"], [42, None]):
+        sheet.append(row)
+    data = tmp_path / "book.xlsx"
+    book.save(data)
+    talk = MINIMAL_TALK + CSV_DECK.replace("values.csv", "values.xlsx")
+    project = make_talk(talk, {"content/values.xlsx": data.read_bytes()})
+    assert_clean_failure(
+        run_cli("build", project, "--only", "cards"),
+        "content/values.xlsx:3:1: row 3, column A (Value): the statement is empty",
+    )
+    sheet.delete_rows(3)
+    book.save(project / "content" / "values.xlsx")
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    texts = [
+        " ".join(p.extract_text().split()) for p in read_pdf(project / "build" / "cards-print.pdf").pages
+    ]
+    assert len(texts) == 4 and "Numbers count too:" in texts[0] and "42" in texts[2]

@@ -1,5 +1,5 @@
-"""Card decks kept in a spreadsheet: a CSV or TSV file beside the talk, a header row, one card
-a row; every problem is named by file, line, row and column, all of them at once."""
+"""Card decks kept in a spreadsheet: a CSV, TSV or XLSX file beside the talk, a header row, one
+card a row; every problem is named by file, line, row and column, all of them at once."""
 
 from __future__ import annotations
 
@@ -69,18 +69,48 @@ def _delimiter(path: Path, text: str) -> str:
         return ","
 
 
+def _workbook_records(path: Path, display: str) -> list[tuple[int, list[str]]]:
+    """The first sheet of an .xlsx workbook, each row with its number, cells as text."""
+    from openpyxl import load_workbook  # only for workbooks
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # a damaged or disguised file: openpyxl raises many kinds
+        what = f"cannot be read as an Excel workbook ({type(error).__name__}); save it again as .xlsx or .csv"
+        raise ContentError([Problem(display, None, None, "", what)]) from None
+    try:
+        sheet = book.worksheets[0]
+        records = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = ["" if value is None else _cell_text(value) for value in row]
+            while cells and not cells[-1].strip():
+                cells.pop()
+            records.append((number, cells))
+            if number > MAX_ROWS + 1:
+                break
+        return records
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def read_deck(
     path: Path, deck: CardDeck, source: Source, index: int
 ) -> tuple[list[Statement], list[Problem]]:
     """The deck's statements from `path`, and what is wrong with the file."""
     display = display_name(path)
-    text = read_text(path, display)
     try:
-        records = [
-            (line, cells)
-            for line, cells in _records(text, _delimiter(path, text))
-            if any(c.strip() for c in cells)
-        ]
+        if path.suffix.lower() == ".xlsx":
+            found = _workbook_records(path, display)
+        else:
+            text = read_text(path, display)
+            found = _records(text, _delimiter(path, text))
+        records = [(line, cells) for line, cells in found if any(c.strip() for c in cells)]
     except csv.Error as error:
         return [], [Problem(display, None, None, "", f"cannot be read as CSV: {error}")]
     if not records:

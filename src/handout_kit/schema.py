@@ -383,7 +383,7 @@ class CardDeck(Model):
     from_: str | None = Field(
         default=None,
         alias="from",
-        description="A CSV or TSV file beside talk.yaml with a header row: one card per row.",
+        description="A CSV, TSV or XLSX file beside talk.yaml with a header row: one card per row.",
     )
     columns: DeckColumns = DeckColumns()
     copies: Copies = Field(
@@ -401,8 +401,8 @@ class CardDeck(Model):
             raise PydanticCustomError("deck", "give statements: (a list) or from: (a CSV or TSV file)")
         if self.from_ is not None and self.statements:
             raise PydanticCustomError("deck", "give statements: or from:, not both")
-        if self.from_ is not None and not re.search(r"\.(csv|tsv)$", self.from_, re.IGNORECASE):
-            raise PydanticCustomError("deck", "from: must name a .csv or .tsv file")
+        if self.from_ is not None and not re.search(r"\.(csv|tsv|xlsx)$", self.from_, re.IGNORECASE):
+            raise PydanticCustomError("deck", "from: must name a .csv, .tsv or .xlsx file")
         return self
 
     @property
