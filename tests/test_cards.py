@@ -679,6 +679,7 @@ def test_logo_on_coloured_backs_sits_on_a_plate(make_talk) -> None:
             r
             for r in back.rects + back.curves
             if r["fill"]
+            and r["width"] < 100  # the plate, not the deck's frame
             and tuple(r["non_stroking_color"] or ()) == (1, 1, 1)
             and r["x0"] < mark["x0"]
             and r["x1"] > mark["x1"]
@@ -686,6 +687,20 @@ def test_logo_on_coloured_backs_sits_on_a_plate(make_talk) -> None:
             and r["bottom"] > mark["bottom"]
         ]
         assert plates, "the logo sits on a light plate"
+    light = logo.replace("#0f5c6e", "#ffffff")
+    (project / "content" / "light.svg").write_text(light)
+    project = make_talk(statements_talk(1, theme + "  logo_light: light.svg\n"))
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(project / "build" / "cards-print.pdf") as pdf:
+        back = pdf.pages[1]
+        logos = [r for r in back.rects if abs(r["width"] - r["height"] * 2) < 0.5 and r["width"] < 100]
+        assert [tuple(r["non_stroking_color"]) for r in logos] == [(1, 1, 1)]  # the light variant
+        mark = logos[0]
+        around = [
+            c for c in back.curves if c["x0"] < mark["x0"] and c["x1"] > mark["x1"] and c["width"] < 100
+        ]
+        assert not around, "no plate behind a light logo"
 
 
 def test_serve_rebuilds_the_cards_when_their_spreadsheet_changes(make_talk) -> None:
