@@ -151,15 +151,18 @@ def slide_count(talk: Path) -> int:
     return len(build_deck(load_talk(talk)).slides)
 
 
-def cards_talk(work: Path, count: int) -> Path:
-    """A deck of `count` statement cards on poker size, printed duplex."""
+def cards_talk(work: Path, count: int, copies: int = 1) -> Path:
+    """A deck of `count` statement cards on poker size, printed duplex, `copies` sets of it."""
     talk = _load_default()
     talk["exercises"], talk["slides"] = [], []
     talk["session"] = {"participants": 24}
     statements = [f"Statement {n}: what we notice when a group organizes itself." for n in range(count)]
-    talk["card_decks"] = [{"id": "many", "title": "Many cards", "statements": statements}]
+    deck = {"id": "many", "title": "Many cards", "statements": statements}
+    if copies != 1:
+        deck["copies"] = str(copies)
+    talk["card_decks"] = [deck]
     talk["cards"] = {"size": "poker", "duplex": True}
-    return _write_talk(work / f"cards-{count}", talk)
+    return _write_talk(work / (f"cards-{count}" + (f"-x{copies}" if copies != 1 else "")), talk)
 
 
 def fit_limit_talk(work: Path) -> Path:
@@ -216,6 +219,7 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
     """Render `artefact` in process, saving every HTML it wrote a PDF of; also the outputs'
     summaries."""
     import handout_kit.pdf as pdf
+    import handout_kit.render.cards as cards_module
     import handout_kit.render.handout as handout_module
     from handout_kit.build import BuildOptions, build
 
@@ -233,12 +237,15 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
 
     pdf.lay_out = handout_module.lay_out = recording_lay_out
     pdf.Layout.write_pdf = recording_write
+    parallel = cards_module.CardsRenderer.__dict__["_parallel"]
+    cards_module.CardsRenderer._parallel = staticmethod(lambda faces: False)  # every layout recorded here
     options = BuildOptions(source=talk, only=(artefact,), formats=frozenset({"pdf"}), force=True)
     try:
         report = build(options, write=False)
     finally:
         pdf.lay_out = handout_module.lay_out = original_lay_out
         pdf.Layout.write_pdf = original_write
+        cards_module.CardsRenderer._parallel = parallel
     folder.mkdir(parents=True, exist_ok=True)
     files = []
     for index, html in enumerate(written):
@@ -605,6 +612,18 @@ def peers(work: Path, runs: int) -> None:
     )
 
 
+def card_talks(work: Path) -> list[tuple[str, Path, tuple[str, ...]]]:
+    """How the cards' cost grows with cards (100, 300, 1,000) and with copies (40 cards, once
+    and six times)."""
+    return [
+        ("40 cards", cards_talk(work, 40), ("cards",)),
+        ("40 cards x 6 copies", cards_talk(work, 40, copies=6), ("cards",)),
+        ("100 cards", cards_talk(work, 100), ("cards",)),
+        ("300 cards", cards_talk(work, 300), ("cards",)),
+        ("1000 cards", cards_talk(work, 1000), ("cards",)),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per cold figure (median)")
@@ -613,6 +632,7 @@ def main() -> None:
     parser.add_argument(
         "--peers", action="store_true", help="only the comparison with Marp CLI and bare WeasyPrint"
     )
+    parser.add_argument("--cards", action="store_true", help="the card talks only")
     arguments = parser.parse_args()
     runs = arguments.runs
     work = Path(tempfile.mkdtemp(prefix="handout-kit-bench-"))
@@ -628,6 +648,9 @@ def main() -> None:
         if arguments.peers:
             peers(work, runs)
             return
+        if arguments.cards:
+            print_table("Cards", header, per_output(work, card_talks(work), runs))
+            return
         print_table("Start-up", header, start_up(runs))
         talks = [("default", default_talk(work), ARTEFACTS)]
         if not arguments.quick:
@@ -635,8 +658,7 @@ def main() -> None:
             talks += [
                 ("fit-limit", fit_limit_talk(work), ("handout",)),
                 *((f"{slide_count(deck)} slides", deck, ("slides",)) for deck in decks),
-                ("100 cards", cards_talk(work, 100), ("cards",)),
-                ("300 cards", cards_talk(work, 300), ("cards",)),
+                *card_talks(work),
             ]
         print_table(
             "Each output, against bare WeasyPrint on the same HTML", header, per_output(work, talks, runs)

@@ -3,7 +3,12 @@ backs, the print-shop file; and the facilitator's checks and run-sheet."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pdfplumber
@@ -28,27 +33,105 @@ def build_cards(make_talk, text: str, *extra: str) -> Path:
     return project / "build"
 
 
-def card_boxes(page, size_mm: tuple[float, float], bleed_mm: float = 0.0) -> list[tuple[float, ...]]:
-    """Rectangles drawn at a card's size (upright or turned), as (x0, top, x1, bottom) in pt."""
+def placed_cards(path: Path, index: int) -> list[tuple[tuple[float, ...], str]]:
+    """Every card drawn on page `index` of the PDF at `path`: the rectangle it is clipped to
+    (x0, top, x1, bottom in pt, from the page's top left) and the form XObject it draws, read
+    from the page's content stream (the cards are placed pages, not laid out again)."""
+    from pypdf.generic import ContentStream
+
+    reader = read_pdf(path)
+    page = reader.pages[index]
+    height = float(page.mediabox.height)
+    forms = page["/Resources"]["/XObject"]
+    operations = ContentStream(page.get_contents(), reader).operations
+    ctm, stack, rect, clip, found = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), [], None, None, []
+
+    def apply(m: tuple, x: float, y: float) -> tuple[float, float]:
+        return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+    for operands, operator in operations:
+        if operator == b"q":
+            stack.append((ctm, clip))
+        elif operator == b"Q":
+            ctm, clip = stack.pop()
+        elif operator == b"cm":
+            a, b, c, d, e, f = (float(v) for v in operands)
+            m = ctm
+            ctm = (
+                a * m[0] + b * m[2], a * m[1] + b * m[3], c * m[0] + d * m[2],
+                c * m[1] + d * m[3], e * m[0] + f * m[2] + m[4], e * m[1] + f * m[3] + m[5],
+            )  # fmt: skip
+        elif operator == b"re":
+            x, y, w, h = (float(v) for v in operands)
+            corners = [apply(ctm, x, y), apply(ctm, x + w, y + h)]
+            rect = (
+                min(p[0] for p in corners), max(p[1] for p in corners),
+                max(p[0] for p in corners), min(p[1] for p in corners),
+            )  # fmt: skip
+        elif operator == b"W":
+            clip = rect
+        elif operator == b"Do" and forms[operands[0]]["/Subtype"] == "/Form" and clip:
+            x0, y_top, x1, y_bottom = clip
+            found.append(((x0, height - y_top, x1, height - y_bottom), str(operands[0])))
+    return sorted(found, key=lambda f: (round(f[0][1]), f[0][0]))
+
+
+def card_boxes(path: Path, index: int, size_mm: tuple[float, float], bleed_mm: float = 0.0) -> list:
+    """The rectangles of the cards placed on a page, checked to have the card's size plus its
+    bleed (upright or turned)."""
     width, height = ((size_mm[0] + 2 * bleed_mm) * MM, (size_mm[1] + 2 * bleed_mm) * MM)
-    boxes = []
-    for rect in page.rects:
-        w, h = rect["x1"] - rect["x0"], rect["bottom"] - rect["top"]
-        if (abs(w - width) < 0.5 and abs(h - height) < 0.5) or (
-            abs(w - height) < 0.5 and abs(h - width) < 0.5
-        ):
-            boxes.append((rect["x0"], rect["top"], rect["x1"], rect["bottom"]))
-    return sorted(set(boxes), key=lambda b: (round(b[1]), b[0]))
+    boxes = [box for box, _ in placed_cards(path, index)]
+    for x0, top, x1, bottom in boxes:
+        w, h = x1 - x0, bottom - top
+        assert (abs(w - width) < 0.05 and abs(h - height) < 0.05) or (
+            abs(w - height) < 0.05 and abs(h - width) < 0.05
+        ), (w, h, width, height)
+    return boxes
 
 
-def label_in(page, box: tuple[float, ...]) -> int:
-    """The card's number, read from the "k / N" printed inside its rectangle."""
+FACE_BLEED_MM = 3.0  # the faces are laid out once with the print shop's bleed around them
+
+
+def assert_drawn_in_place(path: Path, index: int, size_mm: tuple[float, float]) -> None:
+    """Each placed card's own background (laid out with 3 mm bleed, clipped on the sheet) is
+    centred on the card's slot, upright or turned: the content lands where the cut is."""
+    width, height = ((v + 2 * FACE_BLEED_MM) * MM for v in size_mm)
+    with pdfplumber.open(path) as pdf:
+        rects = pdf.pages[index].rects
+    for (x0, top, x1, bottom), form in placed_cards(path, index):
+        centre = ((x0 + x1) / 2, (top + bottom) / 2)
+        backgrounds = [
+            r
+            for r in rects
+            if abs((r["x0"] + r["x1"]) / 2 - centre[0]) < TOLERANCE_PT
+            and abs((r["top"] + r["bottom"]) / 2 - centre[1]) < TOLERANCE_PT
+            and {round(r["width"], 1), round(r["height"], 1)} == {round(width, 1), round(height, 1)}
+        ]
+        assert backgrounds, (form, centre)
+
+
+def text_in(page, box: tuple[float, ...]) -> str:
+    """The text drawn inside a rectangle of a pdfplumber page (the cards' text is real text)."""
     x0, top, x1, bottom = box
 
     def inside(char: dict) -> bool:
         return x0 < (char["x0"] + char["x1"]) / 2 < x1 and top < (char["top"] + char["bottom"]) / 2 < bottom
 
-    text = pdfplumber.utils.extract_text([c for c in page.chars if inside(c)])
+    chars = [c for c in page.chars if inside(c)]
+    turned = {}
+    if chars and abs(chars[0]["matrix"][0]) < 0.01:  # a card turned a quarter turn: read it turned
+        clockwise = chars[0]["matrix"][1] < 0
+        turned = (
+            {"char_dir_rotated": "ttb", "line_dir_rotated": "rtl"}
+            if clockwise
+            else {"char_dir_rotated": "btt", "line_dir_rotated": "ltr"}
+        )
+    return pdfplumber.utils.extract_text(chars, **turned)
+
+
+def label_in(page, box: tuple[float, ...]) -> int:
+    """The card's number, read from the "k / N" printed inside its rectangle."""
+    text = text_in(page, box)
     match = re.search(r"(\d+) / \d+", text)
     assert match, text
     return int(match[1])
@@ -74,24 +157,26 @@ def test_sheets_hold_as_many_cards_as_fit(make_talk, size: str, paper: str) -> N
         first = pdf.pages[0]
         expected_size = {"letter": (612, 792), "a4": (595, 842)}[paper]
         assert (round(first.width), round(first.height)) == expected_size
-        assert len(card_boxes(first, CARD_PRESETS_MM[size])) == N_UP[(size, paper)]
         assert len(pdf.pages) == 2 * -(-12 // N_UP[(size, paper)])  # fronts and backs
+    assert len(card_boxes(out / "cards.pdf", 0, CARD_PRESETS_MM[size])) == N_UP[(size, paper)]
+
+
+def crop_marks(page) -> list[dict]:
+    return [
+        line for line in page.lines if line["x1"] - line["x0"] < 0.01 or line["bottom"] - line["top"] < 0.01
+    ]
 
 
 def test_crop_marks_lie_on_cut_lines_outside_the_cards(make_talk) -> None:
     out = build_cards(make_talk, statements_talk(9, "cards:\n  size: poker\n  bleed_mm: 2\n"))
+    cards = card_boxes(out / "cards.pdf", 0, (63, 88), bleed_mm=2)
+    assert len(cards) == 6  # bleed keeps cards 4 mm apart: 3 x 2 on Letter
     with pdfplumber.open(out / "cards.pdf") as pdf:
         page = pdf.pages[0]
-        cards = card_boxes(page, (63, 88), bleed_mm=2)
-        assert len(cards) == 6  # bleed keeps cards 4 mm apart: 3 x 2 on Letter
         trims = [(x0 + 2 * MM, t + 2 * MM, x1 - 2 * MM, b - 2 * MM) for x0, t, x1, b in cards]
         cuts_x = sorted({round(v, 1) for t in trims for v in (t[0], t[2])})
         cuts_y = sorted({round(v, 1) for t in trims for v in (t[1], t[3])})
-        marks = [
-            line
-            for line in page.lines
-            if line["x1"] - line["x0"] < 0.01 or line["bottom"] - line["top"] < 0.01
-        ]
+        marks = crop_marks(page)
         assert marks
         seen_x, seen_y = set(), set()
         for mark in marks:
@@ -111,33 +196,116 @@ def test_crop_marks_lie_on_cut_lines_outside_the_cards(make_talk) -> None:
         assert seen_x == set(cuts_x) and seen_y == set(cuts_y)  # every cut line is marked
 
 
-@pytest.mark.parametrize(("flip", "dx", "dy"), [("long", 0, 0), ("short", 0, 0), ("long", 1.5, -0.7)])
-def test_each_back_lands_behind_its_front(make_talk, flip: str, dx: float, dy: float) -> None:
-    options = f"cards:\n  size: poker\n  flip: {flip}\n  offset: {{dx_mm: {dx}, dy_mm: {dy}}}\n"
-    out = build_cards(make_talk, statements_talk(7, options))
+def test_empty_slots_on_the_last_sheet_get_no_crop_marks(make_talk) -> None:
+    out = build_cards(make_talk, statements_talk(11, "cards:\n  size: poker\n"))  # 9 + 2
+    full = card_boxes(out / "cards.pdf", 0, (63, 88))
+    last = card_boxes(out / "cards.pdf", 2, (63, 88))
+    assert len(full) == 9 and len(last) == 2
+    empty = [box for box in full if box not in last]  # the same grid, the slots left empty
+    assert len(empty) == 7
+    cuts_x = {round(v, 1) for box in last for v in (box[0], box[2])}
+    cuts_y = {round(v, 1) for box in last for v in (box[1], box[3])}
     with pdfplumber.open(out / "cards.pdf") as pdf:
-        fronts, backs = pdf.pages[0], pdf.pages[1]
-        width, height = fronts.width, fronts.height
-        front_boxes = {label_in(fronts, box): box for box in card_boxes(fronts, (63, 88))}
-        back_boxes = {label_in(backs, box): box for box in card_boxes(backs, (63, 88))}
-        assert sorted(front_boxes) == sorted(back_boxes) == list(range(1, 8))
-        for number, (x0, top, x1, bottom) in front_boxes.items():
-            if flip == "long":  # turning on the long edge mirrors left and right
-                expected = (width - x1, top, width - x0, bottom)
-            else:  # turning on the short edge mirrors top and bottom
-                expected = (x0, height - bottom, x1, height - top)
-            expected = (
-                expected[0] + dx * MM,
-                expected[1] + dy * MM,
-                expected[2] + dx * MM,
-                expected[3] + dy * MM,
-            )
-            got = back_boxes[number]
-            assert all(abs(a - b) < TOLERANCE_PT for a, b in zip(got, expected, strict=True)), (
-                number,
-                got,
-                expected,
-            )
+        marks = crop_marks(pdf.pages[2])
+        assert len(crop_marks(pdf.pages[0])) == 16  # 4 vertical and 4 horizontal cuts, both ends
+    grid = (
+        min(b[0] for b in full),
+        min(b[1] for b in full),
+        max(b[2] for b in full),
+        max(b[3] for b in full),
+    )
+    seen = set()
+    for mark in marks:
+        vertical = abs(mark["x1"] - mark["x0"]) < 0.01
+        at = round(mark["x0"] if vertical else mark["top"], 1)
+        assert at in (cuts_x if vertical else cuts_y), mark  # only the cut lines of the two cards
+        seen.add((vertical, at))
+        outside = (  # in the sheet's margins, off the grid of slots, empty or not
+            mark["bottom"] < grid[1] or mark["top"] > grid[3] or mark["x1"] < grid[0] or mark["x0"] > grid[2]
+        )
+        assert outside, mark
+    assert seen == {(True, x) for x in cuts_x} | {(False, y) for y in cuts_y}
+    assert len(marks) == 2 * (len(cuts_x) + len(cuts_y))
+    assert len(cuts_x) == 3 and len(cuts_y) == 2  # not the lines that bound only empty slots
+
+
+MIXED = (
+    """\
+exercises:
+"""
+    + "".join(
+        f"""\
+  - id: ex-{n}
+    title: Exercise {name}
+    prompt: Do {name}.
+    steps: [{{text: Do it, minutes: 5}}]
+    grouping: {{mode: alone}}
+    minutes: 5
+"""
+        for n, name in enumerate(["Alpha", "Bravo", "Charlie", "Delta"], start=1)
+    )
+    + """\
+card_decks:
+  - id: sort
+    title: Sorting deck
+    instructions: Sort them into two piles.
+    statements: [First statement., Second statement., Third statement.]
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("size", "paper", "flip", "dx", "dy"),
+    [
+        ("poker", "letter", "long", 0, 0),
+        ("poker", "letter", "short", 0, 0),
+        ("poker", "letter", "long", 1.5, -0.7),
+        ("bridge", "a4", "long", 0.8, 0.3),  # turned a quarter turn on the sheet
+        ("bridge", "a4", "short", 0, 0),
+    ],
+)
+def test_each_back_lands_behind_its_front(make_talk, size, paper, flip: str, dx: float, dy: float) -> None:
+    from handout_kit.imposition import CARD_PRESETS_MM
+
+    options = (
+        f"cards:\n  size: {size}\n  paper: {paper}\n  flip: {flip}\n  offset: {{dx_mm: {dx}, dy_mm: {dy}}}\n"
+    )
+    out = build_cards(make_talk, MINIMAL_TALK + MIXED + options)
+    path = out / "cards.pdf"
+    card = CARD_PRESETS_MM[size]
+    fronts, backs = card_boxes(path, 0, card), card_boxes(path, 1, card)
+    assert len(fronts) == len(backs) == 7
+    assert_drawn_in_place(path, 0, card)
+    assert_drawn_in_place(path, 1, card)
+    with pdfplumber.open(path) as pdf:
+        width, height = pdf.pages[0].width, pdf.pages[0].height
+        front_text = {box: " ".join(text_in(pdf.pages[0], box).split()) for box in fronts}
+        back_text = {box: " ".join(text_in(pdf.pages[1], box).split()) for box in backs}
+    if size == "bridge":
+        assert all(b[2] - b[0] > b[3] - b[1] for b in fronts)  # turned: wider than tall
+    for (x0, top, x1, bottom), text in front_text.items():
+        if flip == "long":  # turning on the long edge mirrors left and right
+            expected = (width - x1, top, width - x0, bottom)
+        else:  # turning on the short edge mirrors top and bottom
+            expected = (x0, height - bottom, x1, height - top)
+        expected = (
+            expected[0] + dx * MM,
+            expected[1] + dy * MM,
+            expected[2] + dx * MM,
+            expected[3] + dy * MM,
+        )
+        behind = [
+            b for b in backs if all(abs(p - q) < TOLERANCE_PT for p, q in zip(b, expected, strict=True))
+        ]
+        assert len(behind) == 1, (text, expected, backs)
+        back = back_text[behind[0]]
+        words, back_words = set(text.split()), set(back.split())  # turned cards read word by word
+        exercise = words & {"Alpha", "Bravo", "Charlie", "Delta"}
+        if exercise:  # each exercise's own back, behind its own front
+            assert exercise < back_words and "EXERCISE" in back_words, (text, back)
+        else:  # a deck's back: its name and instructions
+            assert {"Sorting", "deck", "Sort", "piles."} <= back_words, (text, back)
+            assert "EXERCISE" not in back_words
 
 
 def test_print_shop_file_has_trim_and_bleed_boxes(make_talk) -> None:
@@ -149,6 +317,17 @@ def test_print_shop_file_has_trim_and_bleed_boxes(make_talk) -> None:
         assert abs(float(trim.width) - 57 * MM) < 0.05 and abs(float(trim.height) - 89 * MM) < 0.05
         assert abs(float(trim.left) - float(bleed.left) - 3 * MM) < 0.05
         assert abs(float(bleed.top) - float(trim.top) - 3 * MM) < 0.05
+    texts = [page.extract_text() for page in reader.pages]
+    assert "Statement number 2 about groups." in " ".join(texts[2].split())  # front, back, front...
+    with pdfplumber.open(out / "cards-print.pdf") as pdf:  # each face's background fills the page
+        for page in pdf.pages:
+            assert any(
+                abs(r["x0"]) < 0.05 and abs(r["top"]) < 0.05 and abs(r["width"] - float(page.width)) < 0.05
+                for r in page.rects
+            ), "the background does not reach the bleed's edge"
+    assert "A sort" in texts[3]
+    with pdfplumber.open(out / "cards-print.pdf") as pdf:  # the text is real text in real fonts
+        assert {c["fontname"].split("+")[-1] for c in pdf.pages[0].chars} >= {"Charis-SIL", "Inter-Bold"}
 
 
 def test_calibration_sheet_is_two_sided_with_scales(make_talk) -> None:
@@ -165,7 +344,7 @@ def test_default_talk_cards_and_html(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "overflows" not in result.output
     html = (tmp_path / "cards.html").read_text()
-    assert html.count('class="pair"') == 14
+    assert html.count('class="pair"') == 14  # every card once, whatever the copies
     assert "Have you felt it?" in html and "We generate energy together." in html
 
 
@@ -226,8 +405,7 @@ def test_card_size_must_be_known(make_talk) -> None:
     result = run_cli("build", make_talk(statements_talk(2, "cards:\n  size: huge\n")), "--only", "cards")
     assert_clean_failure(result, "cards.size:", "unknown card size 'huge'; use poker (63x88 mm)")
     custom = build_cards(make_talk, statements_talk(2, "cards:\n  size: 2.5x3.5in\n"))
-    with pdfplumber.open(custom / "cards.pdf") as pdf:
-        assert len(card_boxes(pdf.pages[0], (63.5, 88.9))) == 2
+    assert len(card_boxes(custom / "cards.pdf", 0, (63.5, 88.9))) == 2
 
 
 def test_run_sheet_times_groups_and_materials(make_talk) -> None:
@@ -244,7 +422,13 @@ def test_run_sheet_times_groups_and_materials(make_talk) -> None:
     assert "6 card-sort decks" in text  # one per group of 4
     assert "24 markers" in text
     assert "groups of 4" in text
-    assert "14 tarot cards on 4 sheets, double-sided" in " ".join(text.split())
+    line = " ".join(text.split())
+    assert "cards.pdf once, double-sided (turn on the long edge): 49 tarot cards on 13 sheets" in line
+    assert "1 card of each of 7 exercises" in line
+    assert (
+        "6 sets of \u201cThe moment a group comes into existence\u201d (7 cards), "
+        "one per group of 4, 6 groups" in line
+    )
 
 
 def test_run_sheet_warns_when_the_session_runs_over(make_talk) -> None:
@@ -263,3 +447,314 @@ def test_run_sheet_warns_when_the_session_runs_over(make_talk) -> None:
     assert result.exit_code == 0, result.output
     assert "the agenda takes 58 minutes; the session has 45 (13 over)" in result.output
     assert "9 participants in groups of 4 leave one person alone" in result.output
+
+
+COPIES = """\
+exercises:
+  - id: pairs-ex
+    title: Pairs exercise
+    prompt: Talk.
+    steps: [{text: Talk, minutes: 5}]
+    grouping: {mode: pairs}
+    minutes: 5
+    copies: per-group
+  - id: groups-ex
+    title: Groups exercise
+    prompt: Talk.
+    steps: [{text: Talk, minutes: 5}]
+    grouping: {mode: groups, size: 4}
+    minutes: 5
+    copies: per-group
+  - id: room-ex
+    title: Room exercise
+    prompt: Talk.
+    steps: [{text: Talk, minutes: 5}]
+    grouping: {mode: room}
+    minutes: 5
+    copies: per-group
+  - id: alone-ex
+    title: Alone exercise
+    prompt: Think.
+    steps: [{text: Think, minutes: 5}]
+    grouping: {mode: alone}
+    minutes: 5
+    copies: per-table
+card_decks:
+  - id: sort
+    title: Sort deck
+    exercise: groups-ex
+    copies: per-group
+    statements: [Sort card one., Sort card two.]
+  - id: mine
+    title: Personal deck
+    copies: per-person
+    statements: [A card for everyone.]
+  - id: fixed
+    title: Fixed deck
+    copies: 3
+    statements: [Three of these.]
+session:
+  participants: 10
+  tables: 3
+"""
+# 10 people: 5 pairs, 2 groups of 4 (the two left over join them), 1 room, 3 tables.
+EXPECTED_COPIES = {
+    "Pairs exercise": 5,
+    "Groups exercise": 2,
+    "Room exercise": 1,
+    "Alone exercise": 3,
+    "Sort card one.": 2,
+    "Sort card two.": 2,
+    "A card for everyone.": 10,
+    "Three of these.": 3,
+}
+
+
+def printed_fronts(path: Path) -> list[str]:
+    """The text of every card placed on the front sheets (every other page when duplex)."""
+    texts = []
+    with pdfplumber.open(path) as pdf:
+        for index in range(0, len(pdf.pages), 2):
+            for box in card_boxes(path, index, (63, 88)):
+                texts.append(" ".join(text_in(pdf.pages[index], box).split()))
+    return texts
+
+
+def count_cards(texts: list[str]) -> dict[str, int]:
+    return {name: sum(name in text for text in texts) for name in EXPECTED_COPIES}
+
+
+def test_copies_per_grouping_mode_are_printed(make_talk) -> None:
+    from conftest import pdf_text
+
+    project = make_talk(MINIMAL_TALK + COPIES)
+    result = run_cli("build", project, "--only", "cards", "--only", "run-sheet", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    out = project / "build"
+    texts = printed_fronts(out / "cards.pdf")
+    assert len(texts) == 28 and count_cards(texts) == EXPECTED_COPIES
+    assert "28 cards (8 distinct)" in result.output and "8 faces" not in result.output
+    shop = read_pdf(out / "cards-print.pdf")
+    assert len(shop.pages) == 2 * 28  # every copy, front then back
+    assert sum("A card for everyone." in page.extract_text() for page in shop.pages) == 10
+    line = " ".join(pdf_text(read_pdf(out / "run-sheet.pdf")).split())
+    for fragment in (
+        "cards.pdf once, double-sided (turn on the long edge): 28 poker cards on 4 sheets",
+        "5 cards of \u201cPairs exercise\u201d, one per pair, 5 pairs",
+        "2 cards of \u201cGroups exercise\u201d, one per group of 4, 2 groups",
+        "1 card of \u201cRoom exercise\u201d, one for the whole room",
+        "3 cards of \u201cAlone exercise\u201d, one per table, 3 tables",
+        "2 sets of \u201cSort deck\u201d (2 cards), one per group of 4, 2 groups",
+        "10 sets of \u201cPersonal deck\u201d (1 card), one per person, 10 participants",
+        "3 sets of \u201cFixed deck\u201d (1 card)",
+    ):
+        assert fragment in line, (fragment, line)
+
+
+def test_copies_that_cannot_be_counted_are_errors(make_talk) -> None:
+    text = (MINIMAL_TALK + COPIES).replace("  tables: 3\n", "").replace("    exercise: groups-ex\n", "")
+    result = run_cli("build", make_talk(text), "--only", "cards")
+    assert_clean_failure(
+        result,
+        "exercises[3].copies: per-table needs session.tables",
+        "card_decks[0].copies: per-group needs exercise: ID",
+    )
+    result = run_cli("build", make_talk(text.replace("copies: 3", "copies: lots")), "--only", "cards")
+    assert_clean_failure(
+        result,
+        "card_decks[2].copies: expected a number of copies (1 to 500) or per-group, per-table "
+        "or per-person, got 'lots'",
+    )
+
+
+def test_cards_option_and_print_sets_choose_what_is_printed(make_talk) -> None:
+    text = MINIMAL_TALK + COPIES + "cards:\n  print_sets:\n    tables: [sort, fixed]\n"
+    project = make_talk(text)
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--cards", "groups-ex,mine")
+    assert result.exit_code == 0, result.output
+    counts = count_cards(printed_fronts(project / "build" / "cards.pdf"))
+    assert {name: n for name, n in counts.items() if n} == {"Groups exercise": 2, "A card for everyone.": 10}
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--cards", "tables")
+    assert result.exit_code == 0, result.output
+    assert "unchanged" not in result.output  # a different choice is a different build
+    counts = count_cards(printed_fronts(project / "build" / "cards.pdf"))
+    assert {name: n for name, n in counts.items() if n} == {
+        "Sort card one.": 2,
+        "Sort card two.": 2,
+        "Three of these.": 3,
+    }
+    assert_clean_failure(
+        run_cli("build", project, "--only", "cards", "--cards", "sortt"),
+        "--cards: no exercise, card deck or print set is called 'sortt'; did you mean 'sort'?",
+    )
+    bad = text.replace("[sort, fixed]", "[sort, fixd]")
+    assert_clean_failure(
+        run_cli("build", make_talk(bad), "--only", "cards"),
+        "cards.print_sets: print set 'tables': no exercise or deck has the id 'fixd'; did you mean 'fixed'?",
+    )
+
+
+CSV_DECK = """\
+card_decks:
+  - id: values
+    title: Our values
+    instructions: Pick the three that matter most.
+    from: values.csv
+    columns: {statement: Value, back: Note}
+"""
+
+
+def test_a_deck_from_a_spreadsheet(make_talk) -> None:
+    rows = (
+        "Value,Category,Note\n"
+        '"We say what we think, kindly.",honesty,\n'
+        "We finish what we start.,Follow Through,Ask who helps\n"
+    )
+    project = make_talk(MINIMAL_TALK + CSV_DECK, {"content/values.csv": rows})
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    shop = read_pdf(project / "build" / "cards-print.pdf")
+    texts = [" ".join(page.extract_text().split()) for page in shop.pages]
+    assert len(texts) == 4
+    assert "We say what we think, kindly." in texts[0] and "HONESTY" in texts[0]
+    assert "We finish what we start." in texts[2] and "FOLLOW THROUGH" in texts[2]
+    assert "Ask who helps" in texts[3] and "Ask who helps" not in texts[1]  # the back column
+    assert "Our values" in texts[1] and "Pick the three that matter most." in texts[1]
+    # the cache reads the spreadsheet: a change to it alone rebuilds the cards
+    (project / "content" / "values.csv").write_text(rows.replace("kindly", "gently"))
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0 and "unchanged" not in result.output, result.output
+    assert "gently" in read_pdf(project / "build" / "cards-print.pdf").pages[0].extract_text()
+
+
+def test_a_bad_spreadsheet_is_reported_by_file_row_and_column(make_talk) -> None:
+    rows = (
+        "Value;Note\n"
+        "Fine;\n"
+        ";A back without a statement\n"
+        "One; two; three\n"
+        '"A statement\n'
+        'on two lines";Note\n'
+        "[link](javascript:alert(1));\n"
+    )
+    project = make_talk(MINIMAL_TALK + CSV_DECK, {"content/values.csv": rows})
+    result = run_cli("build", project, "--only", "cards")
+    assert_clean_failure(
+        result,
+        "content/values.csv:3:1: row 3, column A (Value): the statement is empty",
+        "content/values.csv:4:3: row 4 has 3 cells but the header has 2; "
+        "put text that holds the separator in double quotes",
+        "content/values.csv:7:1: row 6, column A (Value): address 'javascript:alert(1)' is not allowed",
+    )
+    result = run_cli(
+        "build", make_talk(MINIMAL_TALK + CSV_DECK.replace("Value", "Values")), "--only", "cards"
+    )
+    assert_clean_failure(
+        result,
+        "card_decks[0].columns.statement: values.csv has no column 'Values' "
+        "(its header row has 'Value', 'Note')",
+    )
+    missing = CSV_DECK.replace("values.csv", "../secret.csv")
+    assert_clean_failure(
+        run_cli("build", make_talk(MINIMAL_TALK + missing), "--only", "cards"),
+        "card_decks[0].from: '../secret.csv' lies outside the talk's folder",
+    )
+
+
+def test_logo_on_coloured_backs_sits_on_a_plate(make_talk) -> None:
+    logo = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+        '<rect width="40" height="20" fill="#0f5c6e"/></svg>'
+    )
+    theme = "theme:\n  logo: logo.svg\n"
+    project = make_talk(statements_talk(1, theme), {"content/logo.svg": logo})
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(project / "build" / "cards-print.pdf") as pdf:
+        back = pdf.pages[1]
+        logos = [r for r in back.rects if abs(r["width"] - r["height"] * 2) < 0.5 and r["width"] < 100]
+        assert logos, back.rects
+        mark = logos[0]
+        plates = [
+            r
+            for r in back.rects + back.curves
+            if r["fill"]
+            and r["width"] < 100  # the plate, not the deck's frame
+            and tuple(r["non_stroking_color"] or ()) == (1, 1, 1)
+            and r["x0"] < mark["x0"]
+            and r["x1"] > mark["x1"]
+            and r["top"] < mark["top"]
+            and r["bottom"] > mark["bottom"]
+        ]
+        assert plates, "the logo sits on a light plate"
+    light = logo.replace("#0f5c6e", "#ffffff")
+    (project / "content" / "light.svg").write_text(light)
+    project = make_talk(statements_talk(1, theme + "  logo_light: light.svg\n"))
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    with pdfplumber.open(project / "build" / "cards-print.pdf") as pdf:
+        back = pdf.pages[1]
+        logos = [r for r in back.rects if abs(r["width"] - r["height"] * 2) < 0.5 and r["width"] < 100]
+        assert [tuple(r["non_stroking_color"]) for r in logos] == [(1, 1, 1)]  # the light variant
+        mark = logos[0]
+        around = [
+            c for c in back.curves if c["x0"] < mark["x0"] and c["x1"] > mark["x1"] and c["width"] < 100
+        ]
+        assert not around, "no plate behind a light logo"
+
+
+def test_serve_rebuilds_the_cards_when_their_spreadsheet_changes(make_talk) -> None:
+    rows = "Value\nThe first version of the card.\n"
+    project = make_talk(MINIMAL_TALK + CSV_DECK.replace(", back: Note", ""), {"content/values.csv": rows})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "handout_kit", "serve", str(project), "--only", "cards"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        url = None
+        while url is None and process.poll() is None:
+            line = process.stdout.readline()
+            url = line.split()[1] if line.startswith("serving ") else None
+        assert url, "the server did not start"
+
+        def page() -> str:
+            with urllib.request.urlopen(url + "cards.html", timeout=5) as response:
+                return response.read().decode()
+
+        assert "The first version of the card." in page()
+        (project / "content" / "values.csv").write_text(rows.replace("first", "second"))
+        deadline = time.monotonic() + 180
+        while "The second version of the card." not in page():
+            assert time.monotonic() < deadline, "serve did not rebuild the cards"
+            time.sleep(0.2)
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def test_a_deck_from_an_excel_workbook(make_talk, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["Value", "Note"], ["Numbers count too:", None], [None, "a note alone"], [42, None]):
+        sheet.append(row)
+    data = tmp_path / "book.xlsx"
+    book.save(data)
+    talk = MINIMAL_TALK + CSV_DECK.replace("values.csv", "values.xlsx")
+    project = make_talk(talk, {"content/values.xlsx": data.read_bytes()})
+    assert_clean_failure(
+        run_cli("build", project, "--only", "cards"),
+        "content/values.xlsx:3:1: row 3, column A (Value): the statement is empty",
+    )
+    sheet.delete_rows(3)
+    book.save(project / "content" / "values.xlsx")
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    texts = [
+        " ".join(p.extract_text().split()) for p in read_pdf(project / "build" / "cards-print.pdf").pages
+    ]
+    assert len(texts) == 4 and "Numbers count too:" in texts[0] and "42" in texts[2]

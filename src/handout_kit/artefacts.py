@@ -76,7 +76,7 @@ ARTEFACTS: dict[str, Artefact] = {
                 "pdf": ("cards.pdf", "cards-print.pdf", "cards-calibration.pdf"),
                 "html": ("cards.html",),
             },
-            ("cards/sheets.html", "cards/print.html", "cards/calibration.html", "cards/cards.html"),
+            ("cards/faces.html", "cards/calibration.html", "cards/cards.html"),
             COMMON_PARTS | {"groups", "questions", "exercises", "card_decks", "cards", "session"},
             cost=0,
         ),

@@ -105,6 +105,13 @@ def cli() -> None:
 @allow_network_option
 @network_timeout_option
 @pptx_template_option
+@click.option(
+    "--cards",
+    "cards",
+    multiple=True,
+    metavar="ID[,ID...]",
+    help="Print only these exercises, card decks or print sets (repeatable, or comma-separated).",
+)
 def build(
     sources: tuple[Path, ...],
     out_dir: Path | None,
@@ -119,6 +126,7 @@ def build(
     allow_network: bool,
     network_timeout: float,
     pptx_template: Path | None,
+    cards: tuple[str, ...],
 ) -> None:
     """Build the handout, slides, cards and run-sheet as PDF and HTML into build/.
 
@@ -144,6 +152,7 @@ def build(
         force=force,
         network_timeout=network_timeout if allow_network else None,
         pptx_template=pptx_template,
+        cards=tuple(dict.fromkeys(i.strip() for value in cards for i in value.split(",") if i.strip())),
     )
     reports = build_many(options, sources, progress=_progress)
     if len(reports) == 1:

@@ -117,28 +117,24 @@ class Imposition:
             x, y = front.x, height - front.bottom
         return Rect(x + dx, y + dy, front.width, front.height)
 
-    def cut_lines(self) -> tuple[list[float], list[float]]:
-        """The x positions of vertical cuts and the y positions of horizontal cuts."""
-        xs = sorted(
-            {round(v, 4) for s in range(self.columns) for v in (self.front(s).x, self.front(s).right)}
-        )
-        ys = sorted(
-            {
-                round(v, 4)
-                for s in range(0, self.per_sheet, self.columns)
-                for v in (self.front(s).y, self.front(s).bottom)
-            }
-        )
+    def cut_lines(self, filled: int | None = None) -> tuple[list[float], list[float]]:
+        """The x positions of vertical cuts and the y positions of horizontal cuts of the
+        first `filled` slots (all of them by default)."""
+        rects = [self.front(s) for s in range(self.per_sheet if filled is None else filled)]
+        xs = sorted({round(v, 4) for r in rects for v in (r.x, r.right)})
+        ys = sorted({round(v, 4) for r in rects for v in (r.y, r.bottom)})
         return xs, ys
 
-    def marks(self) -> list[Mark]:
-        """Crop marks in the margins, on every cut line, clear of the cards and their bleed."""
+    def marks(self, filled: int | None = None) -> list[Mark]:
+        """Crop marks in the margins around the grid, clear of the cards and their bleed, on
+        every cut line of the first `filled` cards (all slots by default): a line that only
+        bounds empty slots gets none."""
         width, height = self.paper
         x0, y0 = self.origin
         grid_right = self.front(self.columns - 1).right
         grid_bottom = self.front(self.per_sheet - 1).bottom
         start = self.bleed + MARK_GAP_MM
-        xs, ys = self.cut_lines()
+        xs, ys = self.cut_lines(filled)
         marks: list[Mark] = []
         top_end = max(y0 - start - MARK_LENGTH_MM, 0.5)
         bottom_end = min(grid_bottom + start + MARK_LENGTH_MM, height - 0.5)

@@ -40,6 +40,7 @@ class BuildOptions:
     force: bool = False  # render even what the cache says is unchanged
     network_timeout: float | None = None  # None: offline; else --allow-network, seconds a file
     pptx_template: Path | None = None  # --pptx-template (its content is recorded as a read)
+    cards: tuple[str, ...] = ()  # --cards: exercise, deck or print-set ids; () prints every card
 
 
 @dataclass
@@ -87,6 +88,7 @@ def plan_talk(options: BuildOptions, write: bool, started: float) -> TalkBuild:
             "network": options.network_timeout is not None,
             "templates": [str(d.resolve()) for d in user_templates],  # whether they exist yet or not
             "pptx_template": str(options.pptx_template.resolve()) if options.pptx_template else None,
+            "cards": list(options.cards),
         }
         talk.manifest = Manifest(out_dir)
         talk.keys = {name: settings_key(name, settings) for name in names}
@@ -145,5 +147,7 @@ def _job(talk: TalkBuild, templates: Templates, source: Source | None) -> Job:
         cache_dir=options.out_dir / ".cache" if talk.write else None,
         network_timeout=options.network_timeout,
         pptx_template=options.pptx_template.resolve() if options.pptx_template else None,
+        cards=tuple(options.cards),
+        fork=options.jobs != 1,
         memo=talk.manifest.memos() if talk.manifest else {},
     )

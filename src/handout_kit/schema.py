@@ -93,6 +93,39 @@ Color = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$", examples=["#
 FontFamily = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,63}$", examples=["Inter"])]
 Url = Annotated[str, Field(pattern=r"^(https?://|mailto:)\S+$", examples=["https://example.org/talk"])]
 Paper = Literal["letter", "a4"]
+COPIES_MODES = ("per-group", "per-table", "per-person")
+MAX_COPIES = 500
+
+
+def _copies(value: Any) -> int | str:
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    if text in COPIES_MODES:
+        return text
+    if text is not None and text.isdigit() and 1 <= int(text) <= MAX_COPIES:
+        return int(text)
+    raise PydanticCustomError(
+        "copies",
+        "expected a number of copies (1 to {most}) or per-group, per-table or per-person, got {got}",
+        {
+            "most": MAX_COPIES,
+            "got": repr(value) if not isinstance(value, (list, dict)) else "a list or mapping",
+        },
+    )
+
+
+Copies = Annotated[
+    int | str,
+    PlainValidator(_copies),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_COPIES},
+                {"enum": list(COPIES_MODES)},
+            ],
+            "description": "How many sets to print: a number, or one per group, table or person.",
+        }
+    ),
+]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
@@ -169,6 +202,10 @@ class Theme(Model):
         description="What the logo says or shows, for screen readers (once, on the handout); "
         '"" marks it decorative. Default: the event\'s name.',
     )
+    logo_light: str | None = Field(
+        default=None,
+        description="A light logo for coloured card backs; without it the logo sits on a white plate.",
+    )
     paper: Paper = "letter"
     accessibility: Literal["pdf-ua", "tagged"] | None = Field(
         default=None,
@@ -182,7 +219,7 @@ class Theme(Model):
     def _named_theme(cls, value: Any) -> Any:
         return with_theme_defaults(value)
 
-    @field_validator("logo")
+    @field_validator("logo", "logo_light")
     @classmethod
     def _logo_kind(cls, value: str | None) -> str | None:
         if value is not None and not re.search(r"\.(svg|png)$", value, re.IGNORECASE):
@@ -303,6 +340,9 @@ class Exercise(Model):
     category: Slug = "reflection"
     participants: Participants | None = Field(default=None, description="Room sizes it suits.")
     serves: str | None = Field(default=None, description="Point number or id, or question id.")
+    copies: Copies = Field(
+        default=1, description="Cards to print: a number, per-group, per-table, per-person."
+    )
 
     @model_validator(mode="after")
     def _steps_add_up(self) -> Exercise:
@@ -316,6 +356,33 @@ class Exercise(Model):
         return self
 
 
+class Statement(Model):
+    """One statement card of a deck: its text, and optionally its own category and back."""
+
+    text: Inline
+    category: Slug | None = Field(default=None, description="Overrides the deck's category (colour).")
+    back: Inline | None = Field(default=None, description="Text on this card's back.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # A bare string is shorthand for {text: ...}, as for list items.
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        return {"anyOf": [{"type": "string"}, dict(mapping)], "description": mapping.get("description")}
+
+
+class DeckColumns(Model):
+    """Which columns of a deck's spreadsheet hold what (header names, any case)."""
+
+    statement: str = Field(default="statement", description="The card's text.")
+    category: str | None = Field(default=None, description="Default: a column named 'category', if any.")
+    back: str | None = Field(default=None, description="Default: a column named 'back', if any.")
+
+
 class CardDeck(Model):
     """Cards that are plain statements, e.g. for a card-sort."""
 
@@ -324,7 +391,36 @@ class CardDeck(Model):
     category: Slug = "statements"
     serves: str | None = Field(default=None, description="Point number or id, or question id.")
     instructions: Inline | None = None
-    statements: list[Inline] = Field(min_length=1)
+    statements: list[Statement] = []
+    from_: str | None = Field(
+        default=None,
+        alias="from",
+        description="A CSV, TSV or XLSX file beside talk.yaml with a header row: one card per row.",
+    )
+    columns: DeckColumns = DeckColumns()
+    copies: Copies = Field(
+        default=1, description="Sets to print: a number, per-group, per-table, per-person."
+    )
+    exercise: Slug | None = Field(
+        default=None, description="The exercise that uses the deck (per-group copies)."
+    )
+
+    _rows: list[Statement] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CardDeck:
+        if self.from_ is None and not self.statements:
+            raise PydanticCustomError("deck", "give statements: (a list) or from: (a CSV or TSV file)")
+        if self.from_ is not None and self.statements:
+            raise PydanticCustomError("deck", "give statements: or from:, not both")
+        if self.from_ is not None and not re.search(r"\.(csv|tsv|xlsx)$", self.from_, re.IGNORECASE):
+            raise PydanticCustomError("deck", "from: must name a .csv, .tsv or .xlsx file")
+        return self
+
+    @property
+    def cards(self) -> list[Statement]:
+        """The deck's statements: written in the talk, or read from its file."""
+        return self.statements or self._rows
 
 
 # -- slides ------------------------------------------------------------------------------
@@ -405,6 +501,10 @@ class CardOptions(Model):
     duplex: bool = True
     flip: Literal["long", "short"] = Field(default="long", description="Edge the sheet turns on.")
     offset: Offset = Offset()
+    print_sets: dict[Slug, list[Slug]] = Field(
+        default={},
+        description="Named selections of exercise and deck ids, printed with --cards NAME.",
+    )
 
     @field_validator("size")
     @classmethod
@@ -439,6 +539,9 @@ class AgendaItem(Model):
 
 class Session(Model):
     participants: int = Field(default=20, ge=1, le=10_000, description="Expected head count.")
+    tables: int | None = Field(
+        default=None, ge=1, le=1000, description="Tables in the room (per-table copies)."
+    )
     agenda: list[AgendaItem] = Field(default=[], description="Default: the exercises in order.")
 
 
@@ -476,9 +579,13 @@ class Talk(Model):
         """Each part of the talk learns the line it was written on while it is validated, so
         the finished model is never changed afterwards."""
         talk: Talk = handler(value)
-        source = (info.context or {}).get("source")
+        context = info.context or {}
+        source = context.get("source")
         if source is not None:
             _place(talk, source, ())
+            from .decks import read_deck_files  # a deck's spreadsheet, once the talk itself is sound
+
+            read_deck_files(talk, source, Path(context["base"]))
         return talk
 
     @property
@@ -504,9 +611,10 @@ def _place(model: Model, source: Any, path: tuple[str | int, ...]) -> None:
     written = _as_written(path, source)
     place = source.position(written)
     model._place = (_project_name(source.path), place.line if place else None, format_path(written))
-    fields = type(model).model_fields
+    names = {name: info.alias or name for name, info in type(model).model_fields.items()}  # `from:`
+    lines = source.values
     model._field_lines = {
-        n: source.values[(*written, n)].line for n in fields if (*written, n) in source.values
+        n: lines[(*written, key)].line for n, key in names.items() if (*written, key) in lines
     }
     for name in type(model).model_fields:
         value = getattr(model, name)

@@ -62,7 +62,7 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
 def cross_reference_problems(talk: Talk) -> list[Problem]:
     """What relates one part of the talk to another: what exercises and decks serve, the slide
     ids `slides:` names, the agenda's exercises, group sizes against the participants."""
-    from .cards import grouping_problems, serves_problems
+    from .cards import card_problems
     from .deck import slide_problems
 
     exercise_ids = [exercise.id for exercise in talk.exercises]
@@ -71,7 +71,7 @@ def cross_reference_problems(talk: Talk) -> list[Problem]:
         for item in talk.session.agenda
         if item.exercise and item.exercise not in exercise_ids
     ]
-    return [*serves_problems(talk), *slide_problems(talk), *agenda, *grouping_problems(talk)]
+    return [*card_problems(talk), *slide_problems(talk), *agenda]
 
 
 def _unknown_exercise(name: str, known: list[str]) -> str:
@@ -151,7 +151,12 @@ def _allowed_keys(parent: PathKey, source: Source) -> list[str]:
     for position, part in enumerate(parent):
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if _is_model(model) else None
+        fields = (
+            {info.alias or name: info for name, info in model.model_fields.items()}
+            if _is_model(model)
+            else {}
+        )
+        field = fields.get(part)
         if field is None:
             return []
         listed = position + 1 < len(parent) and isinstance(parent[position + 1], int)
@@ -159,7 +164,7 @@ def _allowed_keys(parent: PathKey, source: Source) -> list[str]:
         model = next((m for m, inside in candidates if inside == listed), None)
         if model is None and candidates:
             model = candidates[0][0]
-    return list(model.model_fields) if _is_model(model) else []
+    return [info.alias or name for name, info in model.model_fields.items()] if _is_model(model) else []
 
 
 def _is_model(value: Any) -> bool:
@@ -286,8 +291,10 @@ def _named_files(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
         for image in text.images:
             yield text_path, image
     theme = getattr(value, "theme", None)
-    if theme is not None and theme.logo:
-        yield (*path, "theme", "logo"), theme.logo
+    if theme is not None:
+        for key in ("logo", "logo_light"):
+            if getattr(theme, key):
+                yield (*path, "theme", key), getattr(theme, key)
 
 
 __all__ = ["Validated", "cross_reference_problems", "describe", "format_path", "validate"]

@@ -43,6 +43,8 @@ class Job:
     network_timeout: float | None = None  # None: offline (the default); else --allow-network
     memo: dict[str, dict] = field(default_factory=dict)  # per artefact: what its last build noted
     part: str | None = None  # one of the renderer's `parts` to render alone; None: all of it
+    cards: tuple[str, ...] = ()  # --cards: exercise, deck or print-set ids to print; () all
+    fork: bool = True  # may a renderer fork a helper process (not with --jobs 1, nor in serve)
     progress: Callable[[str], None] = lambda message: None
     pptx_template: Path | None = None  # --pptx-template: a PowerPoint file whose master slides.pptx uses
 

@@ -110,11 +110,12 @@ def _clock(start: dt.time | None, minutes: int) -> str:
 
 
 def printing(talk: Talk, paper: str) -> str | None:
-    """What to print for the cards: how many cards, on how many sheets."""
-    from ..cards import build_cards
+    """What to print for the cards, and how many sets of each, in one unambiguous line."""
+    from ..cards import build_card_sets
     from ..imposition import impose, parse_card_size
 
-    count = len(build_cards(talk))
+    sets = [card_set for card_set in build_card_sets(talk) if card_set.cards]
+    count = sum(len(card_set.cards) * card_set.copies for card_set in sets)
     if not count:
         return None
     options = talk.cards
@@ -130,9 +131,22 @@ def printing(talk: Talk, paper: str) -> str | None:
         return None
     sheets = -(-count // imposition.per_sheet)
     sides = "double-sided" if options.duplex else "one-sided"
+    turn = f" (turn on the {options.flip} edge)" if options.duplex else ""
+    once = [s for s in sets if s.kind == "exercise" and s.copies == 1]
+    parts = []
+    if len(once) > 1:
+        parts.append(f"1 card of each of {len(once)} exercises")
+    for card_set in sets:
+        if card_set in once and len(once) > 1:
+            continue
+        cards = len(card_set.cards)
+        what = ("card" if card_set.kind == "exercise" else "set") + ("s" if card_set.copies != 1 else "")
+        size = f" ({cards} card{'s' if cards != 1 else ''})" if card_set.kind == "deck" else ""
+        counted = f", {card_set.copies_note}" if card_set.copies_note else ""
+        parts.append(f"{card_set.copies} {what} of \u201c{card_set.title}\u201d{size}{counted}")
     return (
-        f"cards.pdf: {count} {options.size} cards on {sheets} sheet{'s' if sheets != 1 else ''}, "
-        f"{sides} (turn on the {options.flip} edge); one set per table"
+        f"cards.pdf once, {sides}{turn}: {count} {options.size} cards on {sheets} "
+        f"sheet{'s' if sheets != 1 else ''}, holding " + "; ".join(parts)
     )
 
 
