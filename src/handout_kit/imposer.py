@@ -43,6 +43,7 @@ class Faces:
         for source in self.sources:
             for page in source.pages:
                 form = source.make_indirect(page.as_form_xobject())
+                _unmark(form)
                 form.BBox = Array([float(v) for v in page.mediabox])
                 trim_x, trim_y = (float(v) for v in page.trimbox[:2])
                 if trim_x or trim_y:
@@ -59,11 +60,28 @@ class Faces:
         pdf.docinfo = pdf.make_indirect(Dictionary(info))
         if Name.Lang in first.Root:
             pdf.Root.Lang = first.Root.Lang
+        # A tagged file whose every placed card is an artifact: its accessible form is cards.html.
+        document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+        tree = Dictionary(Type=Name.StructTreeRoot, K=document, ParentTree=Dictionary(Nums=Array()))
+        pdf.Root.StructTreeRoot = pdf.make_indirect(tree)
+        document.P = pdf.Root.StructTreeRoot
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         return pdf
 
     def close(self) -> None:
         for source in self.sources:
             source.close()
+
+
+# Marked content in a face refers to the structure of the document it was laid out in, which
+# the imposed file does not have: a placed face is drawn as an artifact, without those marks.
+_MARKS = {"BDC", "BMC", "EMC"}
+
+
+def _unmark(form: pikepdf.Object) -> None:
+    operations = [op for op in pikepdf.parse_content_stream(form) if str(op.operator) not in _MARKS]
+    form.write(pikepdf.unparse_content_stream(operations))
 
 
 def _number(value: float) -> str:
@@ -107,7 +125,7 @@ def _add_page(
         Type=Name.Page,
         MediaBox=Array([0, 0, round(width, 4), round(height, 4)]),
         Resources=Dictionary(XObject=Dictionary({f"/{k}": v for k, v in forms.items()})),
-        Contents=pdf.make_stream(content.encode("ascii")),
+        Contents=pdf.make_stream(f"/Artifact BMC\n{content}EMC\n".encode("ascii")),
     )
     for name, box in (boxes or {}).items():
         page[Name("/" + name)] = Array([round(v, 4) for v in box])

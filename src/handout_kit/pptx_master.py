@@ -38,6 +38,9 @@ LAYOUT_NAMES: dict[str, tuple[str, ...]] = {
     "closing": ("Closing", "Title and Content", "Content"),
     "outline": ("Content", "Outline", "Point", "Title and Content"),
     "custom": ("Content", "Point", "Title and Content"),
+    # The agenda's own blocks (`slides: {order: agenda}`): a welcome, a break.
+    "agenda": ("Agenda", "Section", "Section Header", "Title Only"),
+    "break": ("Break", "Section", "Section Header", "Title Only"),
 }
 
 

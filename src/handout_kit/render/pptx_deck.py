@@ -137,6 +137,10 @@ def _content(job: Job, slide: Slide, warnings: list[BuildWarning]) -> Content:
             content.roles["byline"] = [Para([Run(byline)], role="byline")]
     elif slide.kind == "section":
         content.roles["kicker"] = paragraphs(slide.lead, "kicker")[0]
+    elif slide.kind in ("agenda", "break"):
+        minutes = f"{slide.minutes} min" if slide.minutes else ""
+        back = f" \u00b7 back at {slide.lead}" if slide.kind == "break" and slide.lead else ""
+        content.roles["kicker"] = [Para([Run(minutes + back)], role="kicker")]
     elif slide.kind == "exercise" and slide.exercise is not None:
         exercise = slide.exercise
         kicker = f"Exercise \u00b7 {exercise.minutes} min \u00b7 {_grouping(exercise.grouping)}"
