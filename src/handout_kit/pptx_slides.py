@@ -309,13 +309,15 @@ class SlideWriter:
             if fit.first_outside is None:
                 break
         if fit is not None and fit.first_outside is not None:
-            line = clip(paras[fit.first_outside].text.replace("\v", " "), 50)
+            outside = paras[fit.first_outside]
+            line = clip(outside.text.replace("\v", " "), 50)
+            place = f" ({outside.where})" if outside.where and outside.where != slide.where else ""
             title = clip(" ".join(run.text for run in runs_of(slide.title)))
             self.warnings.append(
                 f"slides.pptx: slide {index + 1} \u201c{title}\u201d ({slide.where}): its {role} does not "
                 f"fit its placeholder even at {base * chosen:.0f} pt "
                 f"(needs {fit.height:.0f} of {height:.0f} pt); "
-                f"from \u201c{line}\u201d on it runs over; shorten it or give it a `slide:` version"
+                f"from \u201c{line}\u201d{place} on it runs over; shorten it or give it a `slide:` version"
             )
         return chosen
 
