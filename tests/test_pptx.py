@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -355,7 +356,9 @@ def test_text_that_overflows_is_shrunk_to_the_floor_and_reported(make_talk) -> N
     assert result.exit_code == 0, result.output
     warning = next(line for line in result.output.splitlines() if "slides.pptx: slide" in line)
     assert "\u201cKeep going.\u201d" in warning and "content/talk.yaml:" in warning and "at 16 pt" in warning
-    assert "\u201cItem number" in warning
+    first_item = next(n for n, line in enumerate(talk.splitlines(), start=1) if "Item number 0" in line)
+    outside = int(re.search(r"\u201cItem number (\d+)", warning)[1])
+    assert f"content/talk.yaml:{first_item + outside}) on it runs over" in warning  # the item's own line
     prs = Presentation(project / "build" / "slides.pptx")
     sizes = [
         run.font.size.pt

@@ -310,7 +310,8 @@ class SlideWriter:
             if fit.first_outside is None:
                 break
         if fit is not None and fit.first_outside is not None:
-            line = clip(paras[fit.first_outside].text.replace("\v", " "), 50)
+            outside = paras[fit.first_outside]
+            line = clip(outside.text.replace("\v", " "), 50)
             title = clip(" ".join(run.text for run in runs_of(slide.title)))
             file, _, number = slide.where.rpartition(":")
             what = (
@@ -319,9 +320,12 @@ class SlideWriter:
                 f"(needs {fit.height:.0f} of {height:.0f} pt); from \u201c{line}\u201d on it runs over"
             )
             hint = "shorten it or give it a `slide:` version"
+            # The warning is placed at the overflowing bullet's own line when it has one.
+            where = outside.where or slide.where
+            file, _, number = where.rpartition(":")
             line_number = int(number) if number.isdigit() else None
             self.warnings.append(
-                BuildWarning("pptx-overflow", what, None, file or slide.where, line_number, hint=hint)
+                BuildWarning("pptx-overflow", what, None, file or where, line_number, hint=hint)
             )
         return chosen
 

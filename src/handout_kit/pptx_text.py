@@ -34,6 +34,7 @@ class Para:
     level: int = 0
     bullet: str = "none"  # none, bullet, number
     role: str = "body"  # body, lead, kicker, step: which size the writer gives it
+    where: str = ""  # its line in the talk, when it has one of its own (a point's item)
 
     @property
     def text(self) -> str:

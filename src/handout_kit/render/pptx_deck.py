@@ -156,13 +156,28 @@ def _content(job: Job, slide: Slide, warnings: list[BuildWarning]) -> Content:
         body += paragraphs(slide.lead, "lead")[0]
         body += body_paras
         kind = "number" if slide.kind == "outline" else "bullet"
-        body += [Para(runs_of(bullet), bullet=kind) for bullet in slide.bullets]
+        places = _item_places(talk, slide)
+        body += [
+            Para(runs_of(bullet), bullet=kind, where=places[n] if n < len(places) else "")
+            for n, bullet in enumerate(slide.bullets)
+        ]
         if slide.kind == "closing":
             body += _closing_links(job)
             if talk.handout.qr:
                 content.qr = _qr_png(talk.handout.qr, talk.theme.colors.ink)
     content.roles["body"] = body
     return content
+
+
+def _item_places(talk: Any, slide: Slide) -> list[str]:
+    """Where each bullet of a point's or question's slide was written (its item's line)."""
+    if slide.kind == "point" and slide.number is not None and slide.number <= len(talk.points):
+        return [item.where for item in talk.points[slide.number - 1].items]
+    if slide.kind == "question":
+        for index, question in enumerate(talk.questions, start=1):
+            if slide.id == f"question-{question.id or index}":
+                return [item.where for item in question.items]
+    return []
 
 
 def _event_line(talk: Any) -> str:
