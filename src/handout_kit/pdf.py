@@ -358,8 +358,11 @@ def _noting_marks(
 
     noted: dict[int, set[int]] = {}
     shown: dict[tuple[int, int], list[int]] = {}
-    original = Stream.marked
-    original_tag = tags._get_pdf_tag
+    original = getattr(Stream, "marked", None)
+    original_tag = getattr(tags, "_get_pdf_tag", None)
+    if original is None or original_tag is None:  # another WeasyPrint: `check` will say what is missing
+        yield noted, shown
+        return
 
     def pdf_tag(tag):
         return _STRUCTURE_TYPES.get(tag) or original_tag(tag)
