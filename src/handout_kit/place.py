@@ -39,6 +39,8 @@ def place_pages(
         forms: dict[int, pikepdf.Object] = {}
         wrapped: set[int] = set()
         for place in placements:
+            if not (0 <= place.source < len(pages.pages) and 0 <= place.target < len(document.pages)):
+                continue  # a frame for a page that is not there (a template's own frames)
             page = pikepdf.Page(document.pages[place.target])
             if place.target not in wrapped:  # the page's own drawing leaves its transform set
                 page.contents_add(pikepdf.Stream(document, b"q\n"), prepend=True)
