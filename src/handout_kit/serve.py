@@ -24,6 +24,7 @@ from urllib.parse import quote
 from .build import BuildOptions, build, find_content, project_dir_of
 from .errors import KitError
 from .interrupt import Interrupted
+from .messages import clean
 from .render import ARTEFACTS
 from .write import check_out_dir
 
@@ -257,6 +258,6 @@ def _rebuild(
         state.error = None
         state.version += 1
     for warning in report.warnings:
-        echo(f"warning: {warning}")
+        echo(f"warning: {clean(warning)}")
     names = ", ".join(written.output.name for written in report.written)
     echo(f"rebuilt {names} in {time.perf_counter() - started:.2f} s")
