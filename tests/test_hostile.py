@@ -444,10 +444,11 @@ def test_outputs_hold_no_local_path_and_do_not_depend_on_the_folder(tmp_path_fac
 
 def test_two_mib_of_text_is_refused_before_layout(make_talk) -> None:
     paragraph = "Enormous text that goes on and on. " * 59_000  # just under the 2 MiB file limit
-    result = run_cli("build", make_talk(MINIMAL_TALK.replace("Because.", paragraph)), "--only", "handout")
+    result = run_cli("build", make_talk(MINIMAL_TALK.replace("Because.", paragraph)))
     assert_clean_failure(
         result, "the handout runs at least", "pages over its 2 pages", "content/talk.yaml:16", "2,065,0"
     )
+    assert "rendering" not in result.output  # refused before any artefact was laid out
 
 
 def test_the_alias_bomb_limit_lets_10000_exercises_through(tmp_path) -> None:

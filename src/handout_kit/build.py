@@ -271,6 +271,8 @@ def _prepare(options: BuildOptions, write: bool, started: float) -> TalkBuild:
             memo=talk.manifest.memos() if talk.manifest else {},
             progress=_silent,  # a terminal callback does not cross processes; the serial path sets one
         )
+        for name in talk.todo:  # a renderer's cheap checks first: what cannot succeed fails in seconds
+            getattr(renderer(name), "precheck", lambda job: None)(talk.job)
     return talk
 
 
