@@ -391,7 +391,7 @@ def test_an_animated_gif_is_a_warning_and_names_with_spaces_or_accents_work(make
     stream = io.BytesIO()
     frames[0].save(stream, "GIF", save_all=True, append_images=frames[1:])
     text = MINIMAL_TALK.replace(
-        "Keep going.", "Keep going. ![moving](moving.gif) ![red](<my photo.png>) ![blue](café.png)"
+        "Keep going.", "Keep going. ![moving](moving.gif) ![red](my photo.png) ![blue](café.png)"
     )
     files = {
         "content/moving.gif": stream.getvalue(),
@@ -419,7 +419,7 @@ def test_outputs_hold_no_local_path_and_do_not_depend_on_the_folder(tmp_path_fac
     first = tmp_path_factory.mktemp("first-place")
     second = tmp_path_factory.mktemp("second-place-with-a-longer-name")
     text = MINIMAL_TALK.replace(
-        "Keep going.", "Keep going. ![red](<my photo.png>), see [the notes](notes.md)"
+        "Keep going.", "Keep going. ![red](my photo.png), see [the notes](notes.md)"
     )
     for folder in (first, second):
         (folder / "content").mkdir()
