@@ -418,9 +418,7 @@ def test_outputs_hold_no_local_path_and_do_not_depend_on_the_folder(tmp_path_fac
 
     first = tmp_path_factory.mktemp("first-place")
     second = tmp_path_factory.mktemp("second-place-with-a-longer-name")
-    text = MINIMAL_TALK.replace(
-        "Keep going.", "Keep going. ![red](my photo.png), see [the notes](notes.md)"
-    )
+    text = MINIMAL_TALK.replace("Keep going.", "Keep going. ![red](my photo.png), see [the notes](notes.md)")
     for folder in (first, second):
         (folder / "content").mkdir()
         (folder / "content" / "talk.yaml").write_text(text)
