@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import operator
 import os
 from pathlib import Path
@@ -16,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 MAX_PRODUCT = 10_000_000
 MAX_EXPONENT = 1_000
 _BINOPS = {"*": operator.mul, "**": operator.pow}
+_FILE_LIKE = (os.PathLike, io.IOBase)
 
 
 class KitSandbox(SandboxedEnvironment):
@@ -26,7 +28,7 @@ class KitSandbox(SandboxedEnvironment):
     intercepted_binops = frozenset(_BINOPS)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, os.PathLike) or hasattr(obj, "readline") or hasattr(obj, "fileno"):
+        if isinstance(obj, _FILE_LIKE):
             return False
         return super().is_safe_attribute(obj, attr, value)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -53,11 +54,20 @@ class Text:
         return plain_text(self.source)
 
 
+# `![photo](my photo.png)`: CommonMark wants a file name with spaces in angle brackets, and
+# without them leaves the whole thing as text; people write it plainly, so it is bracketed here.
+_SPACED_TARGET = re.compile(r"(!?\[[^\]\n]*\])\(([^()<>\"'\n]*?[^()<>\"'\s][ \t]+[^()<>\"'\n]*?)\)")
+
+
+def _bracket_spaced_targets(source: str) -> str:
+    return _SPACED_TARGET.sub(lambda m: f"{m[1]}(<{m[2].strip()}>)", source) if "](" in source else source
+
+
 def render_inline(source: str) -> Text:
     """One line or paragraph of Markdown, without a wrapping <p>."""
     md = _parser()
     _refused.clear()
-    tokens = md.parseInline(source)
+    tokens = md.parseInline(_bracket_spaced_targets(source))
     html = md.renderer.render(tokens, md.options, {})
     return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens))
 
@@ -66,7 +76,7 @@ def render_block(source: str) -> Text:
     """Markdown that may hold paragraphs, lists and quotes."""
     md = _parser()
     _refused.clear()
-    tokens = md.parse(source)
+    tokens = md.parse(_bracket_spaced_targets(source))
     html = md.renderer.render(tokens, md.options, {})
     return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens))
 

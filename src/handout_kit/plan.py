@@ -112,6 +112,8 @@ def plan_talk(options: BuildOptions, write: bool, started: float) -> TalkBuild:
         talk.todo = names
     if talk.todo:
         talk.job = _job(talk, templates, source[-1] if source else None)
+        for name in talk.todo:  # a renderer's cheap checks first: what cannot succeed fails in seconds
+            getattr(ARTEFACTS[name].renderer(), "precheck", lambda job: None)(talk.job)
     return talk
 
 

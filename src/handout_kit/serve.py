@@ -25,6 +25,7 @@ from .build import BuildOptions, build
 from .discover import find_content, project_dir_of
 from .errors import KitError
 from .interrupt import Interrupted
+from .messages import clean
 from .write import check_out_dir
 
 STATUS_PATH = "/__handout_kit/status"
@@ -232,7 +233,7 @@ def _rebuild(
         state.error = None
         state.version += 1
     for warning in report.warnings:
-        echo(f"warning: {warning}")
+        echo(f"warning: {clean(str(warning))}")
     names = ", ".join(written.output.name for written in report.written) or "nothing"
     kept = f"; unchanged: {', '.join(report.unchanged)}" if report.unchanged else ""
     echo(f"rebuilt {names}{kept} in {time.perf_counter() - started:.2f} s")

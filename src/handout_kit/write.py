@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -130,7 +131,10 @@ class Staging:
         for _, target in self.staged:
             if target.is_file():
                 backup = target.with_name(f"{TEMP_PREFIX}{os.urandom(6).hex()}.old")
-                os.link(target, backup)
+                try:
+                    os.link(target, backup)
+                except OSError:  # a file system without hard links (a FAT memory stick)
+                    shutil.copyfile(target, backup)
                 self.backups[target] = backup
 
     def _restore(self, replaced: list[Path]) -> None:

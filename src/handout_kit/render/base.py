@@ -117,7 +117,9 @@ class Result:
 class Renderer(Protocol):
     """An artefact: it declares its name and turns a job into outputs, checking its own rules.
     A renderer may also declare `parts(job)`: halves it can render alone (`Job.part`), which a
-    parallel build gives to separate processes and puts together with its `join` (or `merged`)."""
+    parallel build gives to separate processes and puts together with its `join` (or `merged`);
+    and `precheck(job)`: a cheap check the build runs before rendering anything, so a talk that
+    cannot succeed fails in seconds."""
 
     name: str
 

@@ -14,7 +14,7 @@ from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images
 PAGE_BUDGET = 2
 # An upper bound for what a page can hold, tighter than any real setting: every character
 # 0.4 em wide, lines 1 em apart, no margins. Text beyond it cannot fit, so it is refused
-# before layout (see _refuse_what_cannot_fit).
+# before layout (see precheck).
 GLYPH_WIDTH_EM = 0.4
 LINE_HEIGHT_EM = 1.0
 PAPER_POINTS = {"letter": (612.0, 792.0), "a4": (595.3, 841.9)}
@@ -90,7 +90,7 @@ class HandoutRenderer:
         builds) and moves up or down from there, so a handout near its limit costs two layouts
         a build, not one per step. A tighter step never takes more pages than a looser one, so
         where the search starts does not change what it finds."""
-        self._refuse_what_cannot_fit(job)
+        self.precheck(job)
         step = self._hint(job)
         layout = self._lay_out_at(job, step)
         if layout.page_count <= PAGE_BUDGET:
@@ -108,9 +108,11 @@ class HandoutRenderer:
                 return layout, FITS[step]
         raise LayoutError(self._overflow_message(layout))
 
-    def _refuse_what_cannot_fit(self, job: Job) -> None:
+    def precheck(self, job: Job) -> None:
         """Refuse, before any layout, text that two pages cannot hold even set tighter than the
-        smallest step allows: laying out a 400-page handout once per step takes minutes."""
+        smallest step allows: laying out a 400-page handout once per step takes minutes. (The
+        build runs this before it renders any artefact, so the deck does not lay out the same
+        text first.)"""
         html = self._html(job, FLOOR, "print")
         parts = _text_by_place(html)
         total = sum(count for _, count, _ in parts)
