@@ -47,6 +47,7 @@ def input_key(name: str, content_dir: Path, template_roots: list[Path], options:
     settings = {"kit": __version__, "artefact": name, "epoch": os.environ.get("SOURCE_DATE_EPOCH"), **options}
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     _hash_tree(digest, content_dir, out_dir)
+    _hash_tree(digest, Path(__file__).parent / "locale", None)  # the catalogues of fixed words
     folders = TEMPLATE_FOLDERS.get(name)
     for root in template_roots:
         if folders is None:

@@ -25,7 +25,7 @@ class Card:
     category: str
     color: str
     where: str
-    serves: str | None  # "Tip 5", "Question 2"
+    serves: str | None  # "Tip 5", "Question 2", in the talk's language and words
     exercise: Exercise | None = None
     statement: Markup | None = None
     deck_title: Markup | None = None
@@ -87,12 +87,14 @@ def category_colors(talk: Talk) -> dict[str, str]:
 def _serves_label(talk: Talk, serves: str | None, owner: Exercise | CardDeck, problems: list) -> str | None:
     if serves is None:
         return None
+    from .i18n import translator
+
     for number, point in enumerate(talk.points, start=1):
         if serves in (str(number), point.id):
-            return f"Tip {number}"
+            return translator(talk).point(number)
     for number, question in enumerate(talk.questions, start=1):
         if serves == question.id:
-            return f"Question {number}"
+            return translator(talk).question(number)
     ids = [p.id for p in talk.points if p.id] + [q.id for q in talk.questions if q.id]
     numbers = f"a point number (1 to {len(talk.points)})" if talk.points else "a point number"
     hint = suggestion(serves, ids, f"use {numbers} or one of the ids:") or f"use {numbers}"

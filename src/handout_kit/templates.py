@@ -64,6 +64,9 @@ def _environment(
         auto_reload=True,
     )
     environment.filters["mix"] = mix_colors
+    from . import i18n
+
+    i18n.install(environment)  # gettext in templates, for the talk being rendered
     return environment
 
 
@@ -95,6 +98,9 @@ class Templates:
         """Render template `name`, turning any Jinja failure into a TemplateError with a line."""
         import jinja2
 
+        from . import i18n
+
+        token = i18n.using(context.get("i18n"))
         try:
             return self.environment.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
@@ -105,6 +111,8 @@ class Templates:
             raise TemplateError(f"template not found: {error.name}") from None
         except jinja2.UndefinedError as error:
             raise TemplateError(f"{self._failing_place(error)}: {error.message}") from None
+        finally:
+            i18n.done(token)
 
     def _display(self, filename: str | None, name: str | None) -> str:
         if not filename:

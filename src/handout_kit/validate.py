@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem, suggestion
+from .i18n import label_problems, language_warning
 from .markdown import Text
 from .network import is_remote
 from .schema import Model, Talk
@@ -25,12 +26,15 @@ def validate(source: Source, *, allow_network: bool = False) -> Talk:
         )
     base = source.path.parent
     try:
-        talk = Talk.model_validate(source.data, context={"base": str(base)})
+        language = source.data.get("language")
+        context = {"base": str(base), "language": language if isinstance(language, str) else "en"}
+        talk = Talk.model_validate(source.data, context=context)
     except ValidationError as error:
         problems = [_problem(source, detail) for detail in error.errors()]
         raise ContentError(sorted(set(problems), key=_order)) from None
     _attach_places(talk, source, ())
     problems = list(_missing_files(talk, source, base, allow_network))
+    problems += [source.problem(("labels", key), what) for key, what in label_problems(talk)]
     if problems:
         raise ContentError(problems)
     talk._warnings = [
@@ -38,6 +42,8 @@ def validate(source: Source, *, allow_network: bool = False) -> Talk:
         for path, text in _texts(talk, ())
         for image in text.images_without_alt
     ]
+    if (unknown_language := language_warning(talk)) is not None:
+        talk._warnings.append(unknown_language)
     return talk
 
 

@@ -17,6 +17,11 @@
   var countdowns = {};        /* slide index -> {left, timer} */
   var startedAt = Date.now();
 
+  /* Words the script writes, in the talk's language (deck.html puts them in #deck-strings). */
+  var strings = {};
+  try { strings = JSON.parse(document.getElementById("deck-strings").textContent); } catch (error) { strings = {}; }
+  function say(key, fallback) { return strings[key] || fallback; }
+
   function clamp(index) { return Math.max(0, Math.min(count - 1, index)); }
 
   function fromHash() {
@@ -112,7 +117,7 @@
 
   function showTyped() {
     var hud = document.querySelector(".jump");
-    hud.textContent = typed ? "Go to slide " + typed : "";
+    hud.textContent = typed ? say("goTo", "Go to slide {n}").replace("{n}", typed) : "";
     hud.classList.toggle("visible", Boolean(typed));
     clearTimeout(jumpTimer);
     if (typed) { jumpTimer = setTimeout(function () { typed = ""; showTyped(); }, 3000); }
@@ -146,10 +151,12 @@
     if (notes) {
       panel.innerHTML = notes.innerHTML;
     } else if (body.getAttribute("data-has-notes") === "yes") {
-      panel.innerHTML = '<p class="none">No notes for this slide.</p>';
+      panel.innerHTML = '<p class="none"></p>';
+      panel.firstChild.textContent = say("noNotes", "No notes for this slide.");
     } else {
-      panel.innerHTML = '<p class="none">This file carries no speaker notes; they are in ' +
-        (body.getAttribute("data-presenter-file") || "the presenter build") + ".</p>";
+      panel.innerHTML = '<p class="none"></p>';
+      panel.firstChild.textContent = say("notesElsewhere", "This file carries no speaker notes; they are in {file}.")
+        .replace("{file}", body.getAttribute("data-presenter-file") || "slides-presenter.html");
     }
     view.querySelector(".pv-position").textContent = (current + 1) + " / " + count;
   }

@@ -11,7 +11,8 @@ from markupsafe import Markup
 
 from ..cards import grouping_notes, groups_in_room, units
 from ..errors import ContentError
-from ..schema import Exercise, Talk
+from ..i18n import Translator, translator
+from ..schema import Exercise, Material, Talk
 from .base import PAPER_NAMES, Job, Output, Result, embed_images, lay_out_checked
 
 TEMPLATE = "runsheet/run-sheet.html"
@@ -21,7 +22,7 @@ TEMPLATE = "runsheet/run-sheet.html"
 class Block:
     """One line of the agenda."""
 
-    start: str  # "09:15", or "+0:15" when the talk names no start time
+    start: str  # "09:15" (as the language writes times), or "+0:15" when the talk names no start
     minutes: int
     title: Markup
     exercise: Exercise | None
@@ -33,6 +34,7 @@ class MaterialLine:
     name: str
     quantity: int
     used_in: str
+    counted: bool = False  # no plural given for more than one: written "name ×N", never inflected
 
 
 class RunSheetRenderer:
@@ -56,7 +58,7 @@ class RunSheetRenderer:
                 f"({total - planned} over)"
             )
         result.warnings.extend(f"run-sheet: {note}" for note in grouping_notes(talk))
-        end = _clock(talk.event.start if talk.event else None, total)
+        end = _clock(talk.event.start if talk.event else None, total, translator(talk))
         context = job.context(
             blocks=blocks,
             total=total,
@@ -103,20 +105,21 @@ def agenda(talk: Talk) -> list[Block]:
     else:
         entries = [(e.title.html, e.minutes, e) for e in talk.exercises]
     start = talk.event.start if talk.event else None
+    tr = translator(talk)
     blocks, elapsed = [], 0
     people = talk.session.participants
     for title, minutes, exercise in entries:
         groups = groups_in_room(exercise, people) if exercise else None
-        blocks.append(Block(_clock(start, elapsed), minutes, title, exercise, groups))
+        blocks.append(Block(_clock(start, elapsed, tr), minutes, title, exercise, groups))
         elapsed += minutes
     return blocks
 
 
-def _clock(start: dt.time | None, minutes: int) -> str:
+def _clock(start: dt.time | None, minutes: int, tr: Translator) -> str:
     if start is None:
         return f"+{minutes // 60}:{minutes % 60:02d}"
     moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
-    return moment.strftime("%H:%M")
+    return tr.clock(moment.time())
 
 
 def printing(talk: Talk, paper: str) -> str | None:
@@ -139,34 +142,53 @@ def printing(talk: Talk, paper: str) -> str | None:
     except ValueError:
         return None
     sheets = -(-count // imposition.per_sheet)
-    sides = "double-sided" if options.duplex else "one-sided"
-    return (
-        f"cards.pdf: {count} {options.size} cards on {sheets} sheet{'s' if sheets != 1 else ''}, "
-        f"{sides} (turn on the {options.flip} edge); one set per table"
+    tr = translator(talk)
+    cards = tr.plural_label("print-cards", "%(num)d card", "%(num)d cards", count)
+    if not options.duplex:
+        return tr.plural_label(
+            "print-one-sided",
+            "cards.pdf: %(cards)s (%(size)s) on %(num)d sheet, one-sided; one set per table",
+            "cards.pdf: %(cards)s (%(size)s) on %(num)d sheets, one-sided; one set per table",
+            sheets,
+            cards=cards,
+            size=options.size,
+        )
+    edge = (
+        tr.label("edge-long", "long edge") if options.flip == "long" else tr.label("edge-short", "short edge")
     )
-
-
-def _plural(name: str, quantity: int) -> str:
-    """`marker` -> `markers` for more than one (English names; `sticky notes` stays)."""
-    if quantity == 1 or name.endswith("s"):
-        return name
-    return name[:-1] + "ies" if name.endswith("y") and name[-2:-1] not in "aeiou" else name + "s"
+    return tr.plural_label(
+        "print-double-sided",
+        "cards.pdf: %(cards)s (%(size)s) on %(num)d sheet, double-sided (turn on the %(edge)s); "
+        "one set per table",
+        "cards.pdf: %(cards)s (%(size)s) on %(num)d sheets, double-sided (turn on the %(edge)s); "
+        "one set per table",
+        sheets,
+        cards=cards,
+        size=options.size,
+        edge=edge,
+    )
 
 
 def materials(talk: Talk, blocks: list[Block]) -> list[MaterialLine]:
     """Everything to bring, summed over the exercises run, for the expected participants."""
     people = talk.session.participants
-    totals: dict[str, list] = {}
+    tr = translator(talk)
+    totals: dict[str, tuple[Material, list]] = {}
     for block in blocks:
         exercise = block.exercise
         if exercise is None:
             continue
         for material in exercise.materials:
-            entry = totals.setdefault(material.name, [0, []])
+            first, entry = totals.setdefault(material.name, (material, [0, []]))
             entry[0] += material.count * units(material.per, exercise, people)
             entry[1].append(exercise.title.plain)
     lines = [
-        MaterialLine(_plural(name, quantity), quantity, ", ".join(used))
-        for name, (quantity, used) in totals.items()
+        MaterialLine(
+            first.called(quantity, tr.plural_category(quantity)),
+            quantity,
+            tr.join(used),
+            counted=quantity > 1 and first.plural is None,
+        )
+        for first, (quantity, used) in totals.values()
     ]
     return sorted(lines, key=lambda line: line.name.lower())
