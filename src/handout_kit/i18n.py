@@ -292,6 +292,10 @@ class Translator:
         return self.direction == "rtl"
 
     @property
+    def cjk(self) -> bool:
+        return _cjk(self.language) is not None
+
+    @property
     def sans_fallbacks(self) -> tuple[str, ...]:
         cjk = _cjk(self.language)
         return (*(cjk[:1] if cjk else ()), *SANS_FALLBACKS, *_other_cjk(cjk, 0))
@@ -312,7 +316,9 @@ class Translator:
             "goTo": self.label("deck-go-to", "Go to slide %(number)s", number="{n}"),
             "noNotes": self.label("deck-no-notes", "No notes for this slide."),
             "notesElsewhere": self.label(
-                "deck-notes-elsewhere", "This file carries no speaker notes; they are in %(file)s.", file="{file}"
+                "deck-notes-elsewhere",
+                "This file carries no speaker notes; they are in %(file)s.",
+                file="{file}",
             ),
         }
 

@@ -10,6 +10,7 @@ from ..cards import Card, build_cards
 from ..errors import ContentError
 from ..imposition import PAPER_MM, Imposition, Rect, impose, parse_card_size
 from ..pdf import Layout
+from ..i18n import direction_of
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked
 
 SHEETS_TEMPLATE = "cards/sheets.html"
@@ -35,6 +36,24 @@ class Sheet:
     backs: tuple[Placed, ...]
 
 
+def _right_to_left(sheet: Sheet, imposition: Imposition, flip: str, offset) -> Sheet:
+    """The sheet with its cards placed right to left in each row, as a right-to-left reader
+    takes them; each back stays behind its front, because both follow the mirrored slot."""
+
+    def mirrored(index: int) -> int:
+        row, column = divmod(index, imposition.columns)
+        return row * imposition.columns + imposition.columns - 1 - column
+
+    fronts = tuple(
+        Placed(p.card, imposition.front(mirrored(i)), p.number) for i, p in enumerate(sheet.fronts)
+    )
+    backs = tuple(
+        Placed(p.card, imposition.back(mirrored(i), flip, offset.dx_mm, offset.dy_mm), p.number)
+        for i, p in enumerate(sheet.backs)
+    )
+    return Sheet(fronts, backs)
+
+
 class CardsRenderer:
     """Renders `cards.pdf`, `cards-print.pdf`, `cards-calibration.pdf` and `cards.html`."""
 
@@ -54,6 +73,8 @@ class CardsRenderer:
         except ValueError as error:
             raise ContentError([job.talk.cards.problem(str(error), "size")]) from None
         sheets = self._sheets(cards, imposition, options.duplex, options.flip, options.offset)
+        if direction_of(job.talk.language) == "rtl":
+            sheets = [_right_to_left(sheet, imposition, options.flip, options.offset) for sheet in sheets]
         context = job.context(
             cards=cards,
             card_size=size,

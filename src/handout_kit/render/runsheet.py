@@ -179,7 +179,7 @@ def materials(talk: Talk, blocks: list[Block]) -> list[MaterialLine]:
         if exercise is None:
             continue
         for material in exercise.materials:
-            first, entry = totals.setdefault(material.name, (material, [0, []]))
+            _, entry = totals.setdefault(material.name, (material, [0, []]))
             entry[0] += material.count * units(material.per, exercise, people)
             entry[1].append(exercise.title.plain)
     lines = [
