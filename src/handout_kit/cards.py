@@ -84,9 +84,8 @@ def category_colors(talk: Talk) -> dict[str, str]:
     return colors
 
 
-def _serves_label(talk: Talk, serves: str | None, owner: Exercise | CardDeck, problems: list) -> str | None:
-    if serves is None:
-        return None
+def serves_label(talk: Talk, serves: str | None) -> str | None:
+    """What an exercise or card deck serves, as the talk calls it: "Tip 5", "Question 2"."""
     from .i18n import translator
 
     for number, point in enumerate(talk.points, start=1):
@@ -95,6 +94,15 @@ def _serves_label(talk: Talk, serves: str | None, owner: Exercise | CardDeck, pr
     for number, question in enumerate(talk.questions, start=1):
         if serves == question.id:
             return translator(talk).question(number)
+    return None
+
+
+def _serves_label(talk: Talk, serves: str | None, owner: Exercise | CardDeck, problems: list) -> str | None:
+    if serves is None:
+        return None
+    label = serves_label(talk, serves)
+    if label is not None:
+        return label
     ids = [p.id for p in talk.points if p.id] + [q.id for q in talk.questions if q.id]
     numbers = f"a point number (1 to {len(talk.points)})" if talk.points else "a point number"
     hint = suggestion(serves, ids, f"use {numbers} or one of the ids:") or f"use {numbers}"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from ..cards import Card, build_cards
 from ..errors import ContentError
+from ..i18n import direction_of
 from ..imposition import PAPER_MM, Imposition, Rect, impose, parse_card_size
 from ..pdf import Layout
-from ..i18n import direction_of
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked
 
 SHEETS_TEMPLATE = "cards/sheets.html"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..cards import grouping_notes, groups_in_room, units
+from ..cards import grouping_notes, groups_in_room, serves_label, units
 from ..errors import ContentError
 from ..i18n import Translator, translator
 from ..schema import Exercise, Material, Talk
@@ -27,6 +27,7 @@ class Block:
     title: Markup
     exercise: Exercise | None
     groups: int | None
+    serves: str | None = None  # the point or question the exercise serves, as the talk calls it
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def agenda(talk: Talk) -> list[Block]:
     people = talk.session.participants
     for title, minutes, exercise in entries:
         groups = groups_in_room(exercise, people) if exercise else None
-        blocks.append(Block(_clock(start, elapsed, tr), minutes, title, exercise, groups))
+        serves = serves_label(talk, exercise.serves) if exercise else None
+        blocks.append(Block(_clock(start, elapsed, tr), minutes, title, exercise, groups, serves))
         elapsed += minutes
     return blocks
 
