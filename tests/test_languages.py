@@ -407,3 +407,37 @@ def test_a_regional_language_uses_its_language_and_its_own_formats(make_talk) ->
     result = run_cli("build", project, "--only", "handout", "--format", "html")
     assert result.exit_code == 0, result.output
     assert "Thursday, 14 May 2026" in (project / "build" / "handout.html").read_text(encoding="utf-8")
+
+
+def test_the_docs_list_every_label() -> None:
+    from handout_kit.i18n import messages
+
+    docs = (REPO / "docs" / "content-format.md").read_text(encoding="utf-8")
+    section = docs.split("### Languages and labels", 1)[1].split("## Errors", 1)[0]
+    missing = [key for key in messages() if f"| `{key}` |" not in section]
+    assert not missing, f"docs/content-format.md does not list: {missing}"
+
+
+def test_the_presenter_window_speaks_the_language(built: dict[str, Path]) -> None:
+    """The deck's script writes its words from the talk's language (deck.html's JSON block)."""
+    import shutil
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed")
+    deck = built["fr"] / "slides-presenter.html"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(deck.as_uri() + "?presenter#1")
+            page.wait_for_selector(".presenter-view:not([hidden])")
+            labels = page.eval_on_selector_all(".pv-label", "nodes => nodes.map(n => n.textContent)")
+            assert labels == ["Écoulé", "Restant", "Heure", "Diapo", "Suivante"]
+            assert "remettre le chrono à zéro" in page.inner_text(".pv-help")
+            assert page.inner_text(".pv-notes") == "Pas de notes pour cette diapo."
+            page.keyboard.type("3")
+            assert page.inner_text(".jump") == "Aller à la diapo 3"
+        finally:
+            browser.close()
