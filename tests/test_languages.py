@@ -154,13 +154,13 @@ def pdf_lines(path: Path, rtl: bool) -> str:
     put back in reading order (right to left, runs of digits and Latin letters left to right)."""
     with pdfplumber.open(path) as pdf:
         if not rtl:
-            return "\n".join(page.extract_text() or "" for page in pdf.pages)
+            return "\n".join(page.extract_text(keep_blank_chars=True) or "" for page in pdf.pages)
         lines = []
         for page in pdf.pages:
             rows: dict[int, list] = {}
-            for char in page.chars:
-                rows.setdefault(round(char["top"]), []).append(char)
-            for _, chars in sorted(rows.items()):
+            for char in page.chars:  # by baseline: Arabic and Latin fonts differ in height
+                rows.setdefault(round(char["matrix"][5] / 2), []).append(char)
+            for _, chars in sorted(rows.items(), reverse=True):  # PDF y runs upwards
                 text = "".join(c["text"] for c in sorted(chars, key=lambda c: -c["x0"]))
                 lines.append(
                     re.sub(r"[0-9A-Za-z.:/_\-]+(?: [0-9A-Za-z.:/_\-]+)*", lambda m: m[0][::-1], text)
@@ -282,7 +282,7 @@ def test_arabic_cards_are_placed_right_to_left_and_backs_register(built: dict[st
 
     def slot(page, x: float) -> tuple[float, float]:
         """The card-wide box (a card's background or band) around x."""
-        boxes = {(r["x0"], r["x1"]) for r in page.rects if 150 < r["width"] < 200}
+        boxes = {(r["x0"], r["x1"]) for r in page.rects if abs(r["width"] - 63 / 25.4 * 72) < 1}
         return next(box for box in boxes if box[0] <= x <= box[1])
 
     with pdfplumber.open(built["ar"] / "cards.pdf") as pdf:
