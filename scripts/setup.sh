@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Install what handout-kit needs on a fresh Debian machine: from apt the fonts its designs use,
+# Install what handout-kit needs on a fresh Debian machine: from apt the fonts its designs use
+# (Noto for Arabic, Hebrew, Chinese, Japanese and other scripts),
 # Chromium for the deck's browser tests and the PDF tools for looking at pages; then the kit
 # itself into .venv from PyPI.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(fonts-inter fonts-sil-charis fontconfig poppler-utils chromium libreoffice-impress)
+APT_PACKAGES=(fonts-inter fonts-sil-charis fonts-noto-core fonts-noto-cjk fontconfig poppler-utils chromium libreoffice-impress)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -416,8 +416,9 @@ def test_run_sheet_times_groups_and_materials(make_talk) -> None:
     out = make_talk() / "out"
     text = pdf_text(read_pdf(out / "run-sheet.pdf"))
     assert len(read_pdf(out / "run-sheet.pdf").pages) == 1
-    for clock in ("09:00", "09:05", "09:15", "09:27", "09:42", "09:52", "10:00"):
-        assert clock in text
+    # English (en) writes the clock as the CLDR data for it says: 12-hour, with AM and PM
+    for clock in ("9:00 AM", "9:05 AM", "9:15 AM", "9:27 AM", "9:42 AM", "9:52 AM", "10:00 AM"):
+        assert clock.replace(" ", "\u202f") in text  # CLDR keeps the time and AM together
     assert "72 sticky notes" in text  # 3 per person, 24 people
     assert "6 card-sort decks" in text  # one per group of 4
     assert "24 markers" in text
@@ -429,6 +430,7 @@ def test_run_sheet_times_groups_and_materials(make_talk) -> None:
         "6 sets of \u201cThe moment a group comes into existence\u201d (7 cards), "
         "one per group of 4, 6 groups" in line
     )
+    assert "Tip 5" in text  # the point "Follow the draw" serves
 
 
 def test_run_sheet_warns_when_the_session_runs_over(make_talk) -> None:

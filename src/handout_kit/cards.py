@@ -30,7 +30,7 @@ class Card:
     category: str
     color: str
     where: str
-    serves: str | None  # "Tip 5", "Question 2"
+    serves: str | None  # "Tip 5", "Question 2", in the talk's language and words
     exercise: Exercise | None = None
     statement: Markup | None = None
     deck_title: Markup | None = None
@@ -249,15 +249,17 @@ def _serves_label(
 
 
 def serves_label(talk: Talk, serves: str | None) -> str | None:
-    """ "Tip 5" or "Question 2" for what an exercise or deck serves; None when it names nothing."""
+    """What an exercise or card deck serves, as the talk calls it: "Tip 5", "Question 2"."""
+    from .i18n import translator
+
     if serves is None:
         return None
     for number, point in enumerate(talk.points, start=1):
         if serves in (str(number), point.id):
-            return f"Tip {number}"
+            return translator(talk).point(number)
     for number, question in enumerate(talk.questions, start=1):
         if serves == question.id:
-            return f"Question {number}"
+            return translator(talk).question(number)
     return None
 
 

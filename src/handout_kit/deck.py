@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup, escape
 
 from .errors import Problem, suggestion
+from .i18n import Translator, translator
 from .markdown import Text
 from .schema import AgendaItem, Exercise, Item, Model, Point, Question, SlideSpec, Talk
 
@@ -88,12 +89,13 @@ def slide_problems(talk: Talk) -> list[Problem]:
 
 
 def _derived(talk: Talk) -> list[Slide]:
-    slides = [_title_slide(talk), _outline_slide(talk)]
+    tr = translator(talk)
+    slides = [_title_slide(talk), _outline_slide(talk, tr)]
     number = 0
     for index, group in enumerate(talk.groups, start=1):
         first = number + 1
         number += len(group.points)
-        span = f"Tip {first}" if first == number else f"Tips {first}\u2013{number}"
+        span = tr.points(first, number)
         slides.append(
             Slide(f"group-{index}", "section", group.title.html, group.where, lead=Markup(escape(span)))
         )
@@ -101,12 +103,12 @@ def _derived(talk: Talk) -> list[Slide]:
             slides.append(_point_slide(point, first + offset))
     for index, question in enumerate(talk.questions, start=1):
         slides.append(_question_slide(question, index))
-    _place_exercises(talk, slides)
-    slides.append(_closing_slide(talk))
+    _place_exercises(talk, slides, tr)
+    slides.append(_closing_slide(talk, tr))
     return slides
 
 
-def _place_exercises(talk: Talk, slides: list[Slide]) -> None:
+def _place_exercises(talk: Talk, slides: list[Slide], tr: Translator) -> None:
     """Each exercise right after the point or question it serves (and after exercises placed
     there before it); exercises that serve nothing go last."""
     anchors: dict[str, str] = {}
@@ -122,7 +124,7 @@ def _place_exercises(talk: Talk, slides: list[Slide]) -> None:
     for exercise in talk.exercises:
         if planned and exercise.id not in planned:
             continue  # the session's agenda leaves it out: a card, not a slide
-        slide = _exercise_slide(exercise)
+        slide = _exercise_slide(exercise, tr)
         anchor = anchors.get(exercise.serves or "")
         ids = [s.id for s in slides]
         if anchor not in ids:
@@ -139,13 +141,14 @@ def _title_slide(talk: Talk) -> Slide:
     return Slide("title", "title", talk.title.html, talk.where, lead=lead, notes=_html(talk.announcement))
 
 
-def _outline_slide(talk: Talk) -> Slide:
+def _outline_slide(talk: Talk, tr: Translator) -> Slide:
     bullets = [group.title.html for group in talk.groups]
     if talk.questions:
-        bullets.append(Markup("Questions"))
+        bullets.append(escape(tr.label("outline-questions", "Questions")))
     if talk.exercises:
-        bullets.append(Markup("Exercises"))
-    return Slide("outline", "outline", Markup("Outline"), talk.where, bullets=tuple(bullets))
+        bullets.append(escape(tr.label("outline-exercises", "Exercises")))
+    title = escape(tr.label("outline", "Outline"))
+    return Slide("outline", "outline", title, talk.where, bullets=tuple(bullets))
 
 
 def _point_slide(point: Point, number: int) -> Slide:
@@ -171,16 +174,16 @@ def _question_slide(question: Question, index: int) -> Slide:
     )
 
 
-def _exercise_slide(exercise: Exercise) -> Slide:
+def _exercise_slide(exercise: Exercise, tr: Translator) -> Slide:
     notes = Markup("")
     if exercise.purpose:
-        notes += Markup("<p><strong>Purpose.</strong> ") + exercise.purpose.html + Markup("</p>")
+        purpose = tr.label("notes-purpose", "Purpose.")
+        notes += Markup("<p><strong>%s</strong> ") % purpose + exercise.purpose.html + Markup("</p>")
     notes += Markup("<p>") + exercise.prompt.html + Markup("</p>")
     if exercise.materials:
-        notes += Markup("<p><strong>Materials:</strong> ") + escape(
-            ", ".join(material.name for material in exercise.materials)
-        )
-        notes += Markup("</p>")
+        names = [m.called(m.count, tr.plural_category(m.count)) for m in exercise.materials]
+        notes += Markup("<p><strong>%s</strong> ") % tr.label("materials", "Materials:")
+        notes += escape(tr.join(names)) + Markup("</p>")
     return Slide(
         f"exercise-{exercise.id}",
         "exercise",
@@ -192,8 +195,8 @@ def _exercise_slide(exercise: Exercise) -> Slide:
     )
 
 
-def _closing_slide(talk: Talk) -> Slide:
-    return Slide("closing", "closing", Markup("Thank you"), talk.where)
+def _closing_slide(talk: Talk, tr: Translator) -> Slide:
+    return Slide("closing", "closing", escape(tr.label("closing", "Thank you")), talk.where)
 
 
 # -- the agenda ---------------------------------------------------------------------------
@@ -350,8 +353,8 @@ def first_sentence(text: Text) -> Markup:
     source = text.source.strip()
     match = FIRST_SENTENCE.match(source)
     if match is None or len(match[1]) == len(source):
-        return text.html if "<p>" not in text.html else render_inline(source).html
-    return render_inline(match[1]).html
+        return text.html if "<p>" not in text.html else render_inline(source, text.language).html
+    return render_inline(match[1], text.language).html
 
 
 def _html(text: Text | None) -> Markup | None:

@@ -30,16 +30,26 @@ class Face:
     italic: bool = False
 
 
-@cache
 def find_font_file(face: Face) -> Path | None:
     """The file fontconfig picks for `face`, or None when the family is not installed."""
+    found = find_font(face)
+    return found[0] if found else None
+
+
+@cache
+def find_font(face: Face) -> tuple[Path, int] | None:
+    """The file fontconfig picks for `face` and the face's number in it (a collection such as
+    Noto Sans CJK holds several), or None when the family is not installed."""
     if shutil.which("fc-match") is None:
         return None
     pattern = f"{face.family}:weight={FC_WEIGHTS.get(face.weight, 80)}"
     if face.italic:
         pattern += ":slant=100"
     result = subprocess.run(
-        ["fc-match", "--format=%{family}\n%{file}", pattern], capture_output=True, text=True, check=False
+        ["fc-match", "--format=%{family}\n%{file}\n%{index}", pattern],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     lines = result.stdout.splitlines()
     if len(lines) < 2:
@@ -47,11 +57,11 @@ def find_font_file(face: Face) -> Path | None:
     families = [name.strip().lower() for name in lines[0].split(",")]
     if face.family.lower() not in families:
         return None
-    return Path(lines[1])
+    return Path(lines[1]), int(lines[2]) if len(lines) > 2 and lines[2].isdigit() else 0
 
 
 @cache
-def _subset_woff2(path: Path, mtime: float, characters: str) -> bytes:
+def _subset_woff2(path: Path, mtime: float, characters: str, number: int = 0) -> bytes:
     import logging
 
     from fontTools import subset
@@ -63,7 +73,12 @@ def _subset_woff2(path: Path, mtime: float, characters: str) -> bytes:
     options.layout_features = ["kern"]
     options.drop_tables += ["Silf", "Sill", "Glat", "Gloc", "Feat"]  # Graphite: browsers ignore it
     options.notdef_outline = True
-    font = subset.load_font(str(path), options)
+    from fontTools.ttLib import TTFont
+
+    if path.suffix.lower() in (".ttc", ".otc"):  # a collection: take the face fontconfig chose
+        font = TTFont(str(path), fontNumber=number, lazy=True)
+    else:
+        font = subset.load_font(str(path), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
     subsetter.subset(font)
@@ -79,16 +94,17 @@ BASE_CHARACTERS = (
 )
 
 
-def _cached_subset(path: Path, characters: str, cache_dir: Path | None) -> bytes:
+def _cached_subset(path: Path, characters: str, cache_dir: Path | None, number: int = 0) -> bytes:
     """The subset font, from `cache_dir` when an earlier build made the same one."""
     stat = path.stat()
     if cache_dir is None:
-        return _subset_woff2(path, stat.st_mtime, characters)
-    key = hashlib.sha256(f"{path}|{stat.st_mtime_ns}|{stat.st_size}|{characters}".encode()).hexdigest()
+        return _subset_woff2(path, stat.st_mtime, characters, number)
+    key = f"{path}|{number}|{stat.st_mtime_ns}|{stat.st_size}|{characters}"
+    key = hashlib.sha256(key.encode()).hexdigest()
     cached = cache_dir / f"{key[:32]}.woff2"
     if cached.is_file():
         return cached.read_bytes()
-    data = _subset_woff2(path, stat.st_mtime, characters)
+    data = _subset_woff2(path, stat.st_mtime, characters, number)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         temporary = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -106,13 +122,14 @@ def embedded_font_css(faces: list[Face], text: str, cache_dir: Path | None = Non
     rules: list[str] = []
     missing: list[str] = []
     for face in faces:
-        path = find_font_file(face)
-        if path is None:
+        found = find_font(face)
+        if found is None:
             label = f"{face.family} {face.weight}{' italic' if face.italic else ''}"
             if face.family not in " ".join(missing):
                 missing.append(label)
             continue
-        data = base64.b64encode(_cached_subset(path, characters, cache_dir)).decode()
+        path, number = found
+        data = base64.b64encode(_cached_subset(path, characters, cache_dir, number)).decode()
         rules.append(
             "@font-face { "
             f'font-family: "{face.family}"; font-weight: {face.weight}; '

@@ -13,13 +13,26 @@ _refused: list[str] = []
 
 
 @cache
-def _parser() -> MarkdownIt:
+def _parser(language: str = "en") -> MarkdownIt:
     # CommonMark with raw HTML off. Typographer gives real dashes and quotes for text typed
-    # with straight ones.
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    # with straight ones: the quotation marks of the talk's language.
+    from .i18n import quotes_for
+
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": list(quotes_for(language))})
     md.enable(["replacements", "smartquotes", "strikethrough"])
+    if language.lower().split("-")[0] == "fr":
+        md.core.ruler.push("french_spacing", _french_spacing)
     md.validateLink = _allowed_link
     return md
+
+
+def _french_spacing(state) -> None:
+    from .i18n import french_spacing
+
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text":
+                child.content = french_spacing(child.content)
 
 
 def _allowed_link(url: str) -> bool:
@@ -41,6 +54,7 @@ class Text:
     images: tuple[str, ...] = ()
     refused: tuple[str, ...] = ()
     images_without_alt: tuple[str, ...] = ()
+    language: str = "en"
 
     def __html__(self) -> str:
         return str(self.html)
@@ -63,22 +77,22 @@ def _bracket_spaced_targets(source: str) -> str:
     return _SPACED_TARGET.sub(lambda m: f"{m[1]}(<{m[2].strip()}>)", source) if "](" in source else source
 
 
-def render_inline(source: str) -> Text:
-    """One line or paragraph of Markdown, without a wrapping <p>."""
-    md = _parser()
+def render_inline(source: str, language: str = "en") -> Text:
+    """One line or paragraph of Markdown, without a wrapping <p>, typeset for `language`."""
+    md = _parser(language)
     _refused.clear()
     tokens = md.parseInline(_bracket_spaced_targets(source))
     html = md.renderer.render(tokens, md.options, {})
-    return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens))
+    return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens), language)
 
 
-def render_block(source: str) -> Text:
-    """Markdown that may hold paragraphs, lists and quotes."""
-    md = _parser()
+def render_block(source: str, language: str = "en") -> Text:
+    """Markdown that may hold paragraphs, lists and quotes, typeset for `language`."""
+    md = _parser(language)
     _refused.clear()
     tokens = md.parse(_bracket_spaced_targets(source))
     html = md.renderer.render(tokens, md.options, {})
-    return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens))
+    return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens), language)
 
 
 def plain_text(source: str) -> str:

@@ -40,20 +40,25 @@ def _expect_text(value: Any) -> str:
     return value
 
 
-def _inline(value: Any) -> Text:
+def _language(info: ValidationInfo) -> str:
+    """The talk's language, for its quotation marks and spacing (see validate())."""
+    return str((info.context or {}).get("language") or "en")
+
+
+def _inline(value: Any, info: ValidationInfo) -> Text:
     text = _expect_text(value)
     if not text.strip():
         raise PydanticCustomError("empty_text", "is empty")
-    return render_inline(text.strip())
+    return render_inline(text.strip(), _language(info))
 
 
 def _prose(value: Any, info: ValidationInfo) -> Text:
     if isinstance(value, dict) and set(value) == {"file"}:
-        return render_block(_read_included(value["file"], info))
+        return render_block(_read_included(value["file"], info), _language(info))
     text = _expect_text(value)
     if not text.strip():
         raise PydanticCustomError("empty_text", "is empty")
-    return render_block(text)
+    return render_block(text, _language(info))
 
 
 def _read_included(name: Any, info: ValidationInfo) -> str:
@@ -88,6 +93,10 @@ Prose = Annotated[
             "description": "Markdown text, or {file: notes.md} to read it from a file.",
         }
     ),
+]
+LabelText = Annotated[
+    str | list[str] | dict[Literal["zero", "one", "two", "few", "many", "other"], str],
+    Field(description="Text; or [singular, plural]; or forms by plural category (one:, other:, ...)."),
 ]
 Color = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$", examples=["#0f5c6e"])]
 FontFamily = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,63}$", examples=["Inter"])]
@@ -313,7 +322,8 @@ class Grouping(Model):
 class Material(Model):
     """Something a facilitator hands out, counted per person, pair, group or for the room."""
 
-    name: str
+    name: str = Field(description="What it is, for one: 'sticky note'.")
+    plural: str | None = Field(default=None, description="For more than one: 'sticky notes'.")
     count: int = Field(default=1, ge=1, le=1000)
     per: Literal["person", "pair", "group", "room"] = "group"
 
@@ -321,6 +331,10 @@ class Material(Model):
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
         return {"name": value} if isinstance(value, str) else value
+
+    def called(self, quantity: int, category: str = "other") -> str:
+        """Its name for `quantity` of it (`category`: the language's plural category)."""
+        return self.name if quantity == 1 or category == "one" or not self.plural else self.plural
 
 
 class Participants(Model):
@@ -554,6 +568,10 @@ class Talk(Model):
     title: Inline
     subtitle: Inline | None = None
     language: str = Field(default="en", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+    labels: dict[str, LabelText] = Field(
+        default={},
+        description="Your own words for fixed words, by key (point: [principle, principles]).",
+    )
     announcement: Prose | None = Field(
         default=None, description="The speaker's note announcing the talk; not on the handout."
     )

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .colors import mix
 from .errors import TemplateError
-from .reads import record_template
+from .reads import record_file, record_template
 
 if TYPE_CHECKING:
     import jinja2
@@ -73,6 +73,9 @@ def _environment(
         bytecode_cache=_bytecode_cache(),
     )
     environment.filters["mix"] = mix
+    from . import i18n
+
+    i18n.install(environment)  # gettext in templates, for the talk being rendered
     return environment
 
 
@@ -144,6 +147,12 @@ class Templates:
         include) into a TemplateError with the template's file and line."""
         import jinja2
 
+        from . import i18n
+
+        translator = context.get("i18n")
+        token = i18n.using(translator)
+        if translator is not None and translator.catalogue:  # its words are read: a change rebuilds
+            record_file(i18n.catalogue_file(translator.catalogue))
         try:
             return self.environment.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
@@ -169,6 +178,8 @@ class Templates:
             raise TemplateError(f"{self._failing_place(error)}: {what}") from None
         except jinja2.TemplateError as error:
             raise TemplateError(f"{self._failing_place(error)}: {error.message}") from None
+        finally:
+            i18n.done(token)
 
     def _display(self, filename: str | None, name: str | None) -> str:
         if not filename:

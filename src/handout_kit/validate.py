@@ -11,6 +11,7 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ValidationError
 
 from .errors import BuildWarning, ContentError, Problem, suggestion
+from .i18n import label_problems, language_warning
 from .markdown import Text
 from .network import is_remote
 from .schema import Talk
@@ -36,7 +37,13 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
         )
     base = source.path.parent
     try:
-        talk = Talk.model_validate(source.data, context={"base": str(base), "source": source})
+        language = source.data.get("language")
+        context = {
+            "base": str(base),
+            "source": source,
+            "language": language if isinstance(language, str) else "en",
+        }
+        talk = Talk.model_validate(source.data, context=context)
     except ValidationError as error:
         problems = [_problem(source, detail) for detail in error.errors()]
         raise ContentError(sorted(set(problems), key=_order)) from None
@@ -44,6 +51,7 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
     problems = [
         *_missing_files(talk, source, base, allow_network, image_warnings),
         *cross_reference_problems(talk),
+        *(source.problem(("labels", key), what) for key, what in label_problems(talk)),
     ]
     if problems:
         raise ContentError(sorted(dict.fromkeys(problems), key=_order))
@@ -56,6 +64,8 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
         for path, text in _texts(talk, ())
         for image in text.images_without_alt
     ] + image_warnings
+    if (unknown_language := language_warning(talk)) is not None:
+        warnings.append(BuildWarning.at(unknown_language, "language"))
     return Validated(talk, warnings)
 
 

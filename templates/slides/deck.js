@@ -72,6 +72,11 @@
 
   /* -- the shared state ---------------------------------------------------------------- */
 
+  /* Words the script writes, in the talk's language (deck.html puts them in #deck-strings). */
+  var strings = {};
+  try { strings = JSON.parse(document.getElementById("deck-strings").textContent); } catch (error) { strings = {}; }
+  function say(key, fallback) { return strings[key] || fallback; }
+
   function clamp(index) { return Math.max(0, Math.min(count - 1, index)); }
 
   function load() {

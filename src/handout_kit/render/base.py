@@ -69,8 +69,12 @@ class Job:
         return "pdf/ua-1" if ua else None
 
     def context(self, **extra: Any) -> dict[str, Any]:
-        """What every template sees: the talk, its theme, the kit's version, a fixed date."""
+        """What every template sees: the talk, its theme, the kit's version, a fixed date, and the
+        talk's fixed words and formats (`i18n`)."""
+        from ..i18n import translator
+
         return {
+            "i18n": translator(self.talk),
             "talk": self.talk,
             "theme": self.talk.theme,
             "version": __version__,

@@ -10,14 +10,16 @@ import multiprocessing
 import os
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..cards import Card, CardSet, build_card_sets, select_sets
 from ..errors import BuildWarning, ContentError
+from ..i18n import direction_of
 from ..imposition import PAPER_MM, Imposition, impose, parse_card_size
 from .base import PAPER_NAMES, Job, Output, Result, _data_uri, clip, embed_images, lay_out_checked
 
 if TYPE_CHECKING:
+    from ..imposer import Slot
     from ..pdf import Layout
 
 FACES_TEMPLATE = "cards/faces.html"
@@ -115,7 +117,8 @@ class CardsRenderer:
         documents = self._lay_out_faces(job, context, work.faces, bleed, result, meanwhile)
         faces = imposer.Faces(documents, imposition.card, bleed)
         try:
-            pages = self._sheet_pages(work, imposition, options.duplex, options.flip, options.offset)
+            rtl = direction_of(job.talk.language) == "rtl"
+            pages = self._sheet_pages(work, imposition, options.duplex, options.flip, options.offset, rtl)
             title = job.talk.title.plain
             data = imposer.sheets(faces, imposition, pages, f"{title} · cards")
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"
@@ -138,21 +141,31 @@ class CardsRenderer:
             faces.close()
         result.outputs.extend(calibration)
 
-    def _sheet_pages(self, work: Plan, imposition: Imposition, duplex: bool, flip: str, offset) -> list:
+    def _sheet_pages(
+        self, work: Plan, imposition: Imposition, duplex: bool, flip: str, offset: Any, rtl: bool = False
+    ) -> list[tuple[list[Slot], bool]]:
+        """The sheets' slots, fronts then (duplex) backs; right to left in each row for a
+        right-to-left talk, each back still behind its front (both follow the mirrored slot)."""
         from ..imposer import Slot
 
-        pages = []
+        def at(index: int) -> int:
+            if not rtl:
+                return index
+            row, column = divmod(index, imposition.columns)
+            return row * imposition.columns + imposition.columns - 1 - column
+
+        pages: list[tuple[list[Slot], bool]] = []
         per = imposition.per_sheet
         turn = 90 if imposition.rotated else 0
         back_turn = (-90 if flip == "long" else 90) if imposition.rotated else 0
         for start in range(0, len(work.printed), per):
             chunk = work.printed[start : start + per]
             pages.append(
-                ([Slot(front, imposition.front(i), turn) for i, (front, _) in enumerate(chunk)], True)
+                ([Slot(front, imposition.front(at(i)), turn) for i, (front, _) in enumerate(chunk)], True)
             )
             if duplex:
                 backs = [
-                    Slot(back, imposition.back(i, flip, offset.dx_mm, offset.dy_mm), back_turn)
+                    Slot(back, imposition.back(at(i), flip, offset.dx_mm, offset.dy_mm), back_turn)
                     for i, (_, back) in enumerate(chunk)
                 ]
                 pages.append((backs, False))

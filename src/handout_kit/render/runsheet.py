@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..cards import grouping_notes, groups_in_room, units
-from ..schema import Exercise, Talk
+from ..cards import grouping_notes, groups_in_room, serves_label, units
+from ..i18n import Translator, translator
+from ..schema import Exercise, Material, Talk
 from .base import PAPER_NAMES, Job, Output, Result, embed_images, lay_out_checked
 
 TEMPLATE = "runsheet/run-sheet.html"
@@ -20,11 +21,12 @@ TEMPLATE = "runsheet/run-sheet.html"
 class Block:
     """One line of the agenda."""
 
-    start: str  # "09:15", or "+0:15" when the talk names no start time
+    start: str  # "09:15" (as the language writes times), or "+0:15" when the talk names no start
     minutes: int
     title: Markup
     exercise: Exercise | None
     groups: int | None
+    serves: str | None = None  # the point or question the exercise serves, as the talk calls it
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class MaterialLine:
     name: str
     quantity: int
     used_in: str
+    counted: bool = False  # no plural given for more than one: written "name ×N", never inflected
 
 
 class RunSheetRenderer:
@@ -53,7 +56,7 @@ class RunSheetRenderer:
             what = f"the agenda takes {total} minutes; the session has {planned} ({total - planned} over)"
             result.warn("agenda-over-time", what, hint="shorten a block or raise event.duration_minutes")
         result.warnings.extend(grouping_notes(talk))
-        end = _clock(talk.event.start if talk.event else None, total)
+        end = _clock(talk.event.start if talk.event else None, total, translator(talk))
         context = job.context(
             blocks=blocks,
             total=total,
@@ -93,20 +96,22 @@ def agenda(talk: Talk) -> list[Block]:
     else:
         entries = [(e.title.html, e.minutes, e) for e in talk.exercises]
     start = talk.event.start if talk.event else None
+    tr = translator(talk)
     blocks, elapsed = [], 0
     people = talk.session.participants
     for title, minutes, exercise in entries:
         groups = groups_in_room(exercise, people) if exercise else None
-        blocks.append(Block(_clock(start, elapsed), minutes, title, exercise, groups))
+        serves = serves_label(talk, exercise.serves) if exercise else None
+        blocks.append(Block(_clock(start, elapsed, tr), minutes, title, exercise, groups, serves))
         elapsed += minutes
     return blocks
 
 
-def _clock(start: dt.time | None, minutes: int) -> str:
+def _clock(start: dt.time | None, minutes: int, tr: Translator) -> str:
     if start is None:
         return f"+{minutes // 60}:{minutes % 60:02d}"
     moment = dt.datetime.combine(dt.date(2000, 1, 1), start) + dt.timedelta(minutes=minutes)
-    return moment.strftime("%H:%M")
+    return tr.clock(moment.time())
 
 
 def printing(talk: Talk, paper: str) -> str | None:
@@ -130,47 +135,82 @@ def printing(talk: Talk, paper: str) -> str | None:
     except ValueError:
         return None
     sheets = -(-count // imposition.per_sheet)
-    sides = "double-sided" if options.duplex else "one-sided"
-    turn = f" (turn on the {options.flip} edge)" if options.duplex else ""
+    tr = translator(talk)
     once = [s for s in sets if s.kind == "exercise" and s.copies == 1]
     parts = []
     if len(once) > 1:
-        parts.append(f"1 card of each of {len(once)} exercises")
+        parts.append(tr.label("print-each-exercise", "1 card of each of %(num)d exercises", num=len(once)))
     for card_set in sets:
         if card_set in once and len(once) > 1:
             continue
-        cards = len(card_set.cards)
-        what = ("card" if card_set.kind == "exercise" else "set") + ("s" if card_set.copies != 1 else "")
-        size = f" ({cards} card{'s' if cards != 1 else ''})" if card_set.kind == "deck" else ""
+        title = f"\u201c{card_set.title}\u201d"
+        if card_set.kind == "exercise":
+            what = tr.plural_label(
+                "print-exercise-copies",
+                "%(num)d card of %(title)s",
+                "%(num)d cards of %(title)s",
+                card_set.copies,
+                title=title,
+            )
+        else:
+            size = tr.plural_label("print-cards", "%(num)d card", "%(num)d cards", len(card_set.cards))
+            what = tr.plural_label(
+                "print-deck-copies",
+                "%(num)d set of %(title)s (%(size)s)",
+                "%(num)d sets of %(title)s (%(size)s)",
+                card_set.copies,
+                title=title,
+                size=size,
+            )
         counted = f", {card_set.copies_note}" if card_set.copies_note else ""
-        parts.append(f"{card_set.copies} {what} of \u201c{card_set.title}\u201d{size}{counted}")
-    return (
-        f"cards.pdf once, {sides}{turn}: {count} {options.size} cards on {sheets} "
-        f"sheet{'s' if sheets != 1 else ''}, holding " + "; ".join(parts)
+        parts.append(what + counted)
+    cards = tr.plural_label(
+        "print-sized-cards", "%(num)d %(size)s card", "%(num)d %(size)s cards", count, size=options.size
     )
-
-
-def _plural(name: str, quantity: int) -> str:
-    """`marker` -> `markers` for more than one (English names; `sticky notes` stays)."""
-    if quantity == 1 or name.endswith("s"):
-        return name
-    return name[:-1] + "ies" if name.endswith("y") and name[-2:-1] not in "aeiou" else name + "s"
+    holding = tr.label("list-separator-long", "; ").join(parts)
+    if not options.duplex:
+        return tr.plural_label(
+            "print-line-one-sided",
+            "cards.pdf once, one-sided: %(cards)s on %(num)d sheet, holding %(parts)s",
+            "cards.pdf once, one-sided: %(cards)s on %(num)d sheets, holding %(parts)s",
+            sheets,
+            cards=cards,
+            parts=holding,
+        )
+    edge = (
+        tr.label("edge-long", "long edge") if options.flip == "long" else tr.label("edge-short", "short edge")
+    )
+    return tr.plural_label(
+        "print-line-double-sided",
+        "cards.pdf once, double-sided (turn on the %(edge)s): %(cards)s on %(num)d sheet, holding %(parts)s",
+        "cards.pdf once, double-sided (turn on the %(edge)s): %(cards)s on %(num)d sheets, holding %(parts)s",
+        sheets,
+        cards=cards,
+        parts=holding,
+        edge=edge,
+    )
 
 
 def materials(talk: Talk, blocks: list[Block]) -> list[MaterialLine]:
     """Everything to bring, summed over the exercises run, for the expected participants."""
     people = talk.session.participants
-    totals: dict[str, list] = {}
+    tr = translator(talk)
+    totals: dict[str, tuple[Material, list]] = {}
     for block in blocks:
         exercise = block.exercise
         if exercise is None:
             continue
         for material in exercise.materials:
-            entry = totals.setdefault(material.name, [0, []])
+            _, entry = totals.setdefault(material.name, (material, [0, []]))
             entry[0] += material.count * units(material.per, exercise, people)
             entry[1].append(exercise.title.plain)
     lines = [
-        MaterialLine(_plural(name, quantity), quantity, ", ".join(used))
-        for name, (quantity, used) in totals.items()
+        MaterialLine(
+            first.called(quantity, tr.plural_category(quantity)),
+            quantity,
+            tr.join(used),
+            counted=quantity > 1 and first.plural is None,
+        )
+        for first, (quantity, used) in totals.values()
     ]
     return sorted(lines, key=lambda line: line.name.lower())

@@ -141,9 +141,8 @@ class SlidesRenderer:
         # for_browser: CSS that only browsers read (WeasyPrint would warn about it).
         context = {**context, "for_browser": True}
         presenter_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=True, font_css="")
-        css, missing = embedded_font_css(
-            faces, _text_of(presenter_html), job.cache_dir and job.cache_dir / "fonts"
-        )
+        shown = _text_of(presenter_html) + "".join(context["i18n"].deck_strings().values())
+        css, missing = embedded_font_css(faces, shown, job.cache_dir and job.cache_dir / "fonts")
         font_css = Markup(css)  # generated here from font files, never from user text
         for face in missing:
             result.warn("font-missing", f"font '{face}' is not installed; the HTML deck falls back")
