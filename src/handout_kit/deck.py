@@ -113,7 +113,7 @@ def _outline_slide(talk: Talk) -> Slide:
 
 def _point_slide(point: Point, number: int) -> Slide:
     title = point.slide.html if point.slide else first_sentence(point.text)
-    bullets = tuple(first_sentence(item.text) for item in point.items)
+    bullets = _bullets(point.items)
     notes = _html(point.notes) or _full_text(point.text, point.items)
     slide_id = f"point-{point.id or number}"
     return Slide(slide_id, "point", title, point.where, bullets=bullets, notes=notes, number=number)
@@ -121,7 +121,7 @@ def _point_slide(point: Point, number: int) -> Slide:
 
 def _question_slide(question: Question, index: int) -> Slide:
     lead = question.slide.html if question.slide else first_sentence(question.answer)
-    bullets = tuple(first_sentence(item.text) for item in question.items)
+    bullets = _bullets(question.items)
     notes = _html(question.notes) or Markup(question.answer.html) + _items_html(question.items)
     return Slide(
         f"question-{question.id or index}",
@@ -216,6 +216,19 @@ def first_sentence(text: Text) -> Markup:
     if match is None or len(match[1]) == len(source):
         return text.html if "<p>" not in text.html else render_inline(source).html
     return render_inline(match[1]).html
+
+
+def _bullets(items: list[Item]) -> tuple[Markup, ...]:
+    """Each item's opening sentence as a bullet, its nested items as a list under it (an item
+    that ends "...four methods:" shows the four)."""
+    return tuple(_bullet(item) for item in items)
+
+
+def _bullet(item: Item) -> Markup:
+    if not item.items:
+        return first_sentence(item.text)
+    nested = Markup("").join(Markup("<li>") + _bullet(sub) + Markup("</li>") for sub in item.items)
+    return first_sentence(item.text) + Markup('<ul class="sub">') + nested + Markup("</ul>")
 
 
 def _html(text: Text | None) -> Markup | None:

@@ -46,6 +46,20 @@ def _inline(value: Any) -> Text:
     return render_inline(text.strip())
 
 
+def _quote(value: Any) -> Text:
+    """A quoted voice: the template sets the quotation marks, so marks typed around it are
+    dropped from what prints (validation warns about them); its source keeps them."""
+    from dataclasses import replace
+
+    from .typeset import unquoted
+
+    text = _expect_text(value)
+    inner, _ = unquoted(text)
+    if not inner.strip():
+        raise PydanticCustomError("empty_text", "is empty")
+    return replace(render_inline(inner.strip()), source=text)
+
+
 def _prose(value: Any, info: ValidationInfo) -> Text:
     if isinstance(value, dict) and set(value) == {"file"}:
         return render_block(_read_included(value["file"], info))
@@ -70,6 +84,7 @@ def _read_included(name: Any, info: ValidationInfo) -> str:
 
 
 Inline = Annotated[Text, PlainValidator(_inline), WithJsonSchema({"type": "string"})]
+Quote = Annotated[Text, PlainValidator(_quote), WithJsonSchema({"type": "string"})]
 Prose = Annotated[
     Text,
     PlainValidator(_prose),
@@ -200,7 +215,7 @@ class Item(Model):
     """A list item: its text, quoted voices, and a nested list."""
 
     text: Inline
-    quotes: list[Inline] = []
+    quotes: list[Quote] = Field(default=[], description="Voices, set in quotation marks by the kit.")
     items: list[Item] = []
 
     @model_validator(mode="before")

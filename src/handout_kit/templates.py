@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import TemplateError
+from .typeset import url_text
 
 if TYPE_CHECKING:
     import jinja2
@@ -64,6 +65,7 @@ def _environment(
         auto_reload=True,
     )
     environment.filters["mix"] = mix_colors
+    environment.filters["url_text"] = url_text
     return environment
 
 

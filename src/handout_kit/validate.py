@@ -13,6 +13,7 @@ from .markdown import Text
 from .network import is_remote
 from .schema import Model, Talk
 from .source import PathKey, Source, format_path
+from .typeset import unquoted
 
 
 def validate(source: Source, *, allow_network: bool = False) -> Talk:
@@ -37,6 +38,11 @@ def validate(source: Source, *, allow_network: bool = False) -> Talk:
         str(source.problem(path, f"image '{image}' has no alt text; say what it shows in ![...]"))
         for path, text in _texts(talk, ())
         for image in text.images_without_alt
+    ]
+    talk._warnings += [
+        str(source.problem(path, "this quote carries its own quotation marks; the kit sets them, drop yours"))
+        for path, text in _texts(talk, ())
+        if len(path) >= 2 and path[-2] == "quotes" and unquoted(text.source)[1]
     ]
     return talk
 
