@@ -20,7 +20,7 @@ class Card:
     """One printed card: its front content, its back, and its place in the talk."""
 
     id: str
-    kind: str  # exercise or statement
+    kind: str  # exercise, statement, instructions (of a deck) or prompt (a point's `card:`)
     title: Markup
     category: str
     color: str
@@ -30,6 +30,7 @@ class Card:
     statement: Markup | None = None
     deck_title: Markup | None = None
     instructions: Markup | None = None
+    base_pt: float | None = None  # this card's type size when it had to step down (render/cards.py)
 
 
 def build_cards(talk: Talk) -> list[Card]:
@@ -51,8 +52,24 @@ def build_cards(talk: Talk) -> list[Card]:
                 exercise=exercise,
             )
         )
+    cards.extend(_prompt_cards(talk, colors))
     for deck in talk.card_decks:
         serves = _serves_label(talk, deck.serves, deck, problems)
+        if deck.instructions:
+            cards.append(
+                Card(
+                    f"{deck.id}-instructions",
+                    "instructions",
+                    deck.title.html,
+                    deck.category,
+                    colors[deck.category],
+                    deck.where,
+                    serves,
+                    statement=deck.instructions.html,
+                    deck_title=deck.title.html,
+                    instructions=deck.instructions.html,
+                )
+            )
         for index, statement in enumerate(deck.statements, start=1):
             cards.append(
                 Card(
@@ -74,11 +91,40 @@ def build_cards(talk: Talk) -> list[Card]:
     return cards
 
 
+PROMPT_CATEGORY = "prompt"
+
+
+def _prompt_cards(talk: Talk, colors: dict[str, str]) -> list[Card]:
+    """A card for each point and question that has a `card:` text, labelled with its place."""
+    cards = []
+    places = [(f"Tip {n}", f"point-{p.id or n}", p) for n, p in enumerate(talk.points, start=1)]
+    places += [(f"Question {n}", f"question-{q.id or n}", q) for n, q in enumerate(talk.questions, start=1)]
+    for label, card_id, owner in places:
+        if owner.card is None:
+            continue
+        color = colors[PROMPT_CATEGORY]
+        title = Markup(label)
+        cards.append(
+            Card(
+                card_id,
+                "prompt",
+                title,
+                PROMPT_CATEGORY,
+                color,
+                owner.where,
+                label,
+                statement=owner.card.html,
+            )
+        )
+    return cards
+
+
 def category_colors(talk: Talk) -> dict[str, str]:
     """A colour for every category: the theme's choice, else the next of a fixed palette."""
     palette = [talk.theme.colors.accent, talk.theme.colors.highlight, *EXTRA_COLORS]
     colors: dict[str, str] = {}
-    for category in [e.category for e in talk.exercises] + [d.category for d in talk.card_decks]:
+    prompts = [PROMPT_CATEGORY] if any(v.card for v in [*talk.points, *talk.questions]) else []
+    for category in [e.category for e in talk.exercises] + [d.category for d in talk.card_decks] + prompts:
         if category not in colors:
             colors[category] = talk.theme.categories.get(category) or palette[len(colors) % len(palette)]
     return colors
