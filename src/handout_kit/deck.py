@@ -30,6 +30,8 @@ class Slide:
     number: int | None = None  # the point's number, for point slides
     exercise: Exercise | None = None
     hidden: bool = False
+    fit: float = 1.0  # the share of its type size the slide is set in (render/slides.py steps it down)
+    changed: bool = False  # a `slides:` entry changed what it shows (its `where` is that entry's)
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,8 @@ def _apply(slides: list[Slide], specs: list[SlideSpec]) -> list[Slide]:
 
 def _override(slide: Slide, spec: SlideSpec) -> Slide:
     changes: dict = {"hidden": spec.hidden}
+    if spec.title is not None or spec.body is not None:
+        changes.update(where=spec.where, changed=True)  # what it shows is written there now
     if spec.title is not None:
         changes["title"] = spec.title.html
     if spec.body is not None:

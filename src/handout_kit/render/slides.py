@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from html import unescape
 
 from markupsafe import Markup
 
 from ..deck import Deck, Slide, build_deck
 from ..fonts import Face, embedded_font_css
-from ..pdf import Layout
+from ..pdf import Layout, Spill
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked
 
 DECK_TEMPLATE = "slides/deck.html"
 NOTES_TEMPLATE = "slides/notes.html"
 PRESENTER_FILE = "slides-presenter.html"
 OVERFLOW_TOLERANCE_PX = 1.0
+# A slide whose text does not fit is set again at these shares of its type sizes; 75% is the
+# floor (body text 21 px of a 720 px high slide, about what a back row still reads).
+SLIDE_STEPS = (1.0, 0.9, 0.82, 0.75)
 
 
 class SlidesRenderer:
@@ -35,10 +39,20 @@ class SlidesRenderer:
             started = time.perf_counter()
             deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
             layout = lay_out_checked(job, deck_html, self.name, result)
-            result.warnings.extend(self._overflows(deck, layout))
+            over = self._overflowing(deck, layout, result)
+            if over:  # step those slides down, measured, then lay the deck out again
+                deck = self._step_down(job, context, deck, over)
+                context["deck"] = deck
+                deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
+                layout = lay_out_checked(job, deck_html, self.name, result)
+                over = self._overflowing(deck, layout, result)
+            result.warnings.extend(self._overflow_warnings(deck, over))
             if "pdf" in job.formats:
                 data = layout.pdf(self.name)
                 summary = f"{layout.page_count} slides, 16:9"
+                stepped = sum(1 for slide in deck.slides if slide.fit != 1)
+                if stepped:
+                    summary += f", {stepped} set smaller to fit"
                 result.outputs.append(Output("slides.pdf", data, summary, time.perf_counter() - started))
             if "html" in job.formats:
                 result.outputs.extend(self._html(job, deck, context, deck_html, result))
@@ -47,26 +61,53 @@ class SlidesRenderer:
         result.outputs.sort(key=lambda output: not output.name.endswith(".pdf"))  # PDFs first
         return result
 
-    def _overflows(self, deck: Deck, layout: Layout) -> list[str]:
+    def _overflowing(self, deck: Deck, layout: Layout, result: Result) -> dict[int, Spill]:
+        """The slides whose text or images reach out of their content area (over the footer,
+        off the slide), by index."""
         if layout.page_count != len(deck.slides):
-            return [f"slides: {layout.page_count} pages for {len(deck.slides)} slides; a slide broke in two"]
+            result.warnings.append(
+                f"slides: {layout.page_count} pages for {len(deck.slides)} slides; a slide broke in two"
+            )
+            return {}
+        over = {}
+        for index in range(len(deck.slides)):
+            spills = layout.spills(index, "slide-inner", OVERFLOW_TOLERANCE_PX)
+            if spills:
+                over[index] = spills[0]
+        return over
+
+    def _step_down(self, job: Job, context: dict, deck: Deck, over: dict[int, Spill]) -> Deck:
+        """The deck with each overflowing slide set at the largest step at which it fits, else
+        at the floor: all trials laid out in one document, each slide at each step."""
+        steps = SLIDE_STEPS[1:]
+        trials = tuple(replace(deck.slides[i], fit=step) for i in over for step in steps)
+        html = job.templates.render(
+            DECK_TEMPLATE, **{**context, "deck": replace(deck, slides=trials)}, with_notes=False, font_css=""
+        )
+        layout = lay_out_checked(job, html, self.name, Result())
+        fitted = {}
+        for number, index in enumerate(over):
+            fits = [
+                step
+                for offset, step in enumerate(steps)
+                if not layout.spills(number * len(steps) + offset, "slide-inner", OVERFLOW_TOLERANCE_PX)
+            ]
+            fitted[index] = fits[0] if fits else steps[-1]
+        slides = tuple(replace(slide, fit=fitted.get(i, slide.fit)) for i, slide in enumerate(deck.slides))
+        return replace(deck, slides=slides)
+
+    def _overflow_warnings(self, deck: Deck, over: dict[int, Spill]) -> list[str]:
         warnings = []
-        for index, slide in enumerate(deck.slides):
-            found = layout.overflows(index, "slide-inner")
-            _, below, right = found[0] if found else (None, 0.0, 0.0)
-            if below > OVERFLOW_TOLERANCE_PX or right > OVERFLOW_TOLERANCE_PX:
-                where = ", ".join(
-                    part
-                    for part in (
-                        f"{below:.0f} px below the slide" if below > OVERFLOW_TOLERANCE_PX else "",
-                        f"{right:.0f} px past its right edge" if right > OVERFLOW_TOLERANCE_PX else "",
-                    )
-                    if part
-                )
-                warnings.append(
-                    f"slides: slide {index + 1} \u201c{clip(_plain(slide.title))}\u201d ({slide.where}) "
-                    f"overflows: {where}; shorten it or give it a `slide:` version"
-                )
+        for index, spill in over.items():
+            slide = deck.slides[index]
+            where = spill.where or slide.where
+            floor = f" even at {slide.fit:.0%} type (the floor)" if slide.fit == SLIDE_STEPS[-1] else ""
+            title = clip(_plain(slide.title))
+            amount = spill.describe().replace("below", "below the slide's text area")
+            warnings.append(
+                f"slides: slide {index + 1} \u201c{title}\u201d ({where}) overflows{floor}: {amount}; "
+                + _advice(slide, spill)
+            )
         return warnings
 
     def _notes_pdf(self, job: Job, deck: Deck, context: dict, result: Result) -> Output:
@@ -100,6 +141,23 @@ class SlidesRenderer:
             seconds = time.perf_counter() - started
             outputs.append(Output(name, html.encode(), f"{len(deck.slides)} slides, {kind}", seconds))
         return outputs
+
+
+def _advice(slide: Slide, spill: Spill) -> str:
+    """What the author can change, for this kind of slide and this kind of box."""
+    if spill.kind == "image":
+        return (
+            "the text around the image leaves it no room; shorten the text or move the image to its own slide"
+        )
+    if slide.changed:
+        return "shorten its `slides:` entry (title or body)"
+    if slide.kind == "closing":
+        return "list fewer links, or shorten their labels (`links:`)"
+    if slide.kind == "exercise":
+        return "shorten the exercise's prompt or steps, or give the slide a `slides:` body"
+    if slide.kind in ("point", "question"):
+        return "give it a shorter `slide:` version, or fewer items"
+    return "shorten it, or change it with a `slides:` entry"
 
 
 def _leaked_notes(deck: Deck, audience_html: str) -> list[str]:
