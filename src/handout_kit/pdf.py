@@ -203,6 +203,20 @@ class Layout:
             found.extend(_spills_in(container, area, container.element, where, tolerance))
         return _worst_per_container(found)
 
+    def first_placed_text(self, index: int) -> tuple[str, str] | None:
+        """On page `index`, the first line of text inside an element with `data-where` (a
+        repeated table header is passed over): that place and the element's text."""
+        from weasyprint.formatting_structure import boxes
+
+        page = self.document.pages[index]._page_box
+        for child in page.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for box, element in _walk_marked(child, None):
+                if element is not None and isinstance(box, boxes.TextBox) and box.text.strip():
+                    return element.get("data-where"), " ".join(_visible_text(element).split())
+        return None
+
     def images(self, index: int) -> list[Placed]:
         """The images drawn on page `index`: their box (px) and the `data-where` around them."""
         placed: list[Placed] = []
@@ -289,6 +303,16 @@ def _walk(box, where: str):
     yield box, where
     for child in getattr(box, "children", ()) or ():
         yield from _walk(child, where)
+
+
+def _walk_marked(box, marked):
+    box = getattr(box, "_box", box)
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-where"):
+        marked = element
+    yield box, marked
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk_marked(child, marked)
 
 
 def _containers(page, name: str):

@@ -87,6 +87,7 @@ class CardsRenderer:
             layout = self._lay_out_sheets(job, context, cards, imposition, paper, result)
             over = self._overflowing(layout, cards)
             result.warnings.extend(self._too_long(job, context, cards, over, size, result))
+            result.warnings[:] = dict.fromkeys(result.warnings)  # the sheets were laid out twice
         if "pdf" in job.formats:
             data = layout.pdf(self.name)
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"

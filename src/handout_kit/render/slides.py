@@ -46,6 +46,7 @@ class SlidesRenderer:
                 deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
                 layout = lay_out_checked(job, deck_html, self.name, result)
                 over = self._overflowing(deck, layout, result)
+                result.warnings[:] = dict.fromkeys(result.warnings)  # the deck was laid out twice
             result.warnings.extend(self._overflow_warnings(deck, over))
             if "pdf" in job.formats:
                 data = layout.pdf(self.name)
