@@ -245,7 +245,7 @@ def test_run_sheet_times_groups_and_materials(make_talk) -> None:
     assert "6 card-sort decks" in text  # one per group of 4
     assert "24 markers" in text
     assert "groups of 4" in text
-    assert "14 tarot cards on 4 sheets, double-sided" in " ".join(text.split())
+    assert "15 tarot cards on 4 sheets, double-sided" in " ".join(text.split())
 
 
 def test_run_sheet_warns_when_the_session_runs_over(make_talk) -> None:
