@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from .errors import ContentError, Problem, suggestion
 from .markdown import Text
-from .schema import Exercise, Item, Model, Point, Question, SlideSpec, Talk
+from .schema import Exercise, Figure, Item, Model, Point, Question, SlideSpec, Talk
 
 # A sentence ends at . ! ? or : (with any closing emphasis, quote or bracket) before a space.
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?:](?:\*\*|\*|_|\u201d|\u2019|\))*)(?:\s|$)")
@@ -30,6 +30,7 @@ class Slide:
     number: int | None = None  # the point's number, for point slides
     exercise: Exercise | None = None
     hidden: bool = False
+    figure: Figure | None = None  # a point's or question's picture, beside its text
     fit: float = 1.0  # the share of its type size the slide is set in (render/slides.py steps it down)
     changed: bool = False  # a `slides:` entry changed what it shows (its `where` is that entry's)
 
@@ -118,7 +119,8 @@ def _point_slide(point: Point, number: int) -> Slide:
     bullets = _bullets(point.items)
     notes = _html(point.notes) or _full_text(point.text, point.items)
     slide_id = f"point-{point.id or number}"
-    return Slide(slide_id, "point", title, point.where, bullets=bullets, notes=notes, number=number)
+    slide = Slide(slide_id, "point", title, point.where, bullets=bullets, notes=notes, number=number)
+    return replace(slide, figure=point.figure)
 
 
 def _question_slide(question: Question, index: int) -> Slide:
@@ -133,6 +135,7 @@ def _question_slide(question: Question, index: int) -> Slide:
         lead=lead,
         bullets=bullets,
         notes=notes,
+        figure=question.figure,
     )
 
 

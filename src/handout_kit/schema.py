@@ -203,12 +203,29 @@ class HandoutOptions(Model):
 # -- the body ----------------------------------------------------------------------------
 
 
+class Figure(Model):
+    """A picture with its caption and credit, printed under a point or a question."""
+
+    src: str = Field(
+        pattern=r"(?i)^\S.*\.(png|jpe?g|gif|svg|webp)$",
+        description="An image file beside talk.yaml (PNG, JPEG, GIF, SVG or WebP).",
+    )
+    alt: str = Field(min_length=1, description="What the picture shows, for those who cannot see it.")
+    caption: Inline | None = None
+    credit: Inline | None = Field(default=None, description="Who made it; printed after the caption.")
+    width: Literal["column", "full"] = Field(
+        default="column",
+        description="`full`: across both columns of the handout, where the layout allows (a point's "
+        "figure, not a question's).",
+    )
+
+
 class Variants(Model):
     """Per-artefact wording where one text does not fit all."""
 
     slide: Inline | None = Field(default=None, description="Short version for the slide.")
     notes: Prose | None = Field(default=None, description="Speaker notes; default: full text.")
-    card: Inline | None = Field(default=None, description="Prompt for an exercise card.")
+    card: Inline | None = Field(default=None, description="Printed as a prompt card with the exercise cards.")
 
 
 class Item(Model):
@@ -236,6 +253,7 @@ class Point(Variants):
     id: Slug | None = None
     text: Inline = Field(description="The point as printed; **bold** its opening words.")
     items: list[Item] = []
+    figure: Figure | None = None
 
 
 class Group(Model):
@@ -251,6 +269,7 @@ class Question(Variants):
     question: Inline
     answer: Prose
     items: list[Item] = []
+    figure: Figure | None = None
 
 
 # -- exercises and card decks ------------------------------------------------------------

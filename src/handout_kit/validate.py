@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem, suggestion
 from .markdown import Text
 from .network import is_remote
-from .schema import Model, Talk
+from .schema import Figure, Model, Talk
 from .source import PathKey, Source, format_path
 from .typeset import unquoted
 
@@ -220,6 +220,18 @@ def _missing_files(talk: Talk, source: Source, base: Path, allow_network: bool) 
             yield source.problem(path, f"image '{name}' not found (looked in {root})")
 
 
+def _figures(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """The image file of every `figure:` in the talk, with its path."""
+    if isinstance(value, Figure):
+        yield (*path, "src"), value.src
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _figures(getattr(value, name), (*path, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _figures(item, (*path, index))
+
+
 def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Text]]:
     """Every piece of Markdown in the talk, with its path."""
     if isinstance(value, Text):
@@ -236,6 +248,7 @@ def _named_files(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     for text_path, text in _texts(value, path):
         for image in text.images:
             yield text_path, image
+    yield from _figures(value, path)
     theme = getattr(value, "theme", None)
     if theme is not None and theme.logo:
         yield (*path, "theme", "logo"), theme.logo
