@@ -14,6 +14,7 @@ from ..deck import Deck, Slide, build_deck
 from ..fonts import Face, embedded_font_css
 from ..pdf import Layout, Spill
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked
+from .measure import check_image_sizes
 
 DECK_TEMPLATE = "slides/deck.html"
 NOTES_TEMPLATE = "slides/notes.html"
@@ -48,6 +49,9 @@ class SlidesRenderer:
                 over = self._overflowing(deck, layout, result)
                 result.warnings[:] = dict.fromkeys(result.warnings)  # the deck was laid out twice
             result.warnings.extend(self._overflow_warnings(deck, over))
+            check_image_sizes(
+                layout, "slides", on_paper=False, advice="crop it closer, or give it a slide of its own"
+            )
             if "pdf" in job.formats:
                 data = layout.pdf(self.name)
                 summary = f"{layout.page_count} slides, 16:9"
