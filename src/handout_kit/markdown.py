@@ -53,11 +53,29 @@ class Text:
         return plain_text(self.source)
 
 
+def _set_addresses(tokens) -> None:
+    """An address written as a link (`<https://...>`) prints as addresses do everywhere in
+    the kit: breaking only at its slashes and dots, never at its own hyphens."""
+    from markdown_it.token import Token
+
+    from .typeset import url_text
+
+    for token in tokens:
+        children = token.children or []
+        for index, child in enumerate(children[:-1]):
+            following = children[index + 1]
+            if child.type == "link_open" and child.markup == "autolink" and following.type == "text":
+                replacement = Token("html_inline", "", 0)
+                replacement.content = str(url_text(following.content))
+                children[index + 1] = replacement
+
+
 def render_inline(source: str) -> Text:
     """One line or paragraph of Markdown, without a wrapping <p>."""
     md = _parser()
     _refused.clear()
     tokens = md.parseInline(source)
+    _set_addresses(tokens)
     html = md.renderer.render(tokens, md.options, {})
     return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens))
 
@@ -67,6 +85,7 @@ def render_block(source: str) -> Text:
     md = _parser()
     _refused.clear()
     tokens = md.parse(source)
+    _set_addresses(tokens)
     html = md.renderer.render(tokens, md.options, {})
     return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens))
 

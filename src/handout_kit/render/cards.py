@@ -67,7 +67,8 @@ class CardsRenderer:
         result = Result()
         cards = build_cards(job.talk)
         if not cards:
-            result.warnings.append("cards: the talk has no exercises or card decks; no cards made")
+            # Nothing to make is not a problem (a talk need not have exercises): said, not warned.
+            job.progress("cards: the talk has no exercises or card decks; no cards made")
             return result
         options = job.talk.cards
         paper = options.paper or job.effective_paper

@@ -72,7 +72,8 @@ class RunSheetRenderer:
         talk = job.talk
         result = Result()
         if not talk.exercises and not talk.session.agenda:
-            result.warnings.append("run-sheet: the talk has no exercises or agenda; no run-sheet made")
+            # Nothing to make is not a problem (a talk need not have exercises): said, not warned.
+            job.progress("run-sheet: the talk has no exercises or agenda; no run-sheet made")
             return result
         blocks = agenda(talk)
         total = sum(block.minutes for block in blocks)

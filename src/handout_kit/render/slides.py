@@ -154,6 +154,8 @@ def _advice(slide: Slide, spill: Spill) -> str:
         return (
             "the text around the image leaves it no room; shorten the text or move the image to its own slide"
         )
+    if slide.kind == "closing" and spill.where != slide.where:
+        return "list fewer links, or shorten their labels (`links:`)"
     if slide.changed:
         return "shorten its `slides:` entry (title or body)"
     if slide.kind == "closing":
