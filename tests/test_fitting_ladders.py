@@ -27,7 +27,7 @@ def _line_of(text: str, marker: str) -> int:
 
 
 def test_a_slide_steps_its_type_down_then_reports_with_the_right_line_and_advice(make_talk) -> None:
-    fits_smaller = " ".join(["Words that make this bullet long enough to wrap."] * 5)
+    fits_smaller = "Words that make this bullet long enough to wrap, " * 4 + "and then it ends"
     text = MINIMAL_TALK.replace(
         "          - One\n",
         "".join(f"          - {fits_smaller} {n}\n" for n in range(6)),
@@ -151,11 +151,11 @@ def test_a_larger_card_holds_more_text_not_the_same_text_larger(make_talk, tmp_p
     assert run_cli("build", poker, "--only", "cards", "--format", "pdf").exit_code == 0
     a6 = tmp_path / "a6"
     (a6 / "content").mkdir(parents=True)
-    (a6 / "content" / "talk.yaml").write_text(_wordy_card(30, "a6"))  # 15 times the text
+    (a6 / "content" / "talk.yaml").write_text(_wordy_card(24, "a6"))  # more than poker holds at its floor
     result = run_cli("build", a6, "--only", "cards", "--format", "pdf", "--strict")
     assert result.exit_code == 0, result.output  # A6 holds what poker could not
     ratio = _prompt_size(a6 / "build" / "cards-print.pdf") / _prompt_size(poker / "build" / "cards-print.pdf")
-    assert 1.0 <= ratio < 1.25  # the card is 1.67 times wider; its type is not
+    assert 0.9 <= ratio < 1.25  # the card is 1.67 times wider; its type is not
 
 
 # -- the run-sheet -------------------------------------------------------------------------
