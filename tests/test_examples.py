@@ -74,9 +74,10 @@ def _inside(box: dict, area: tuple[float, float, float, float]) -> bool:
 
 
 def _overlaps(a: dict, b: dict) -> bool:
+    """Over each other by more than a font's descent past its line (2 pt)."""
     return (
-        min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 1.0
-        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1.0
+        min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 2.0
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 2.0
     )
 
 

@@ -15,7 +15,7 @@ from test_examples import PX, _check_page
 MM = 72 / 25.4
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="360" viewBox="0 0 480 360">'
-    '<rect x="10" y="10" width="460" height="340" fill="#0f5c6e"/></svg>'
+    '<rect x="10" y="10" width="460" height="340" fill="#7a3bd1"/></svg>'
 )
 
 
@@ -40,7 +40,7 @@ groups:
       - text: "**A wide figure.** Across both columns."
         figure: {src: wide.png, alt: A wide orange band., caption: The full width., width: full}
       - text: "**A drawing.** An SVG."
-        figure: {src: drawing.svg, alt: A teal rectangle., caption: Vector.}
+        figure: {src: drawing.svg, alt: A purple rectangle., caption: Vector.}
 questions:
   - question: And in an answer?
     answer: "A picture drawn in the answer, at 1600 px wide: ![an orange rectangle](photo.jpg)"
@@ -60,13 +60,24 @@ def test_every_picture_is_held_to_its_box_with_its_aspect_and_its_caption(make_t
         page_width = float(pdf.pages[0].width)
         column = (page_width - 30 * MM - 7 * MM) / 2
         images = [image for page in pdf.pages for image in page.images]
+        purple = (0x7A / 255, 0x3B / 255, 0xD1 / 255)
+        drawn = [  # the SVG's rectangle, drawn as vectors
+            r
+            for page in pdf.pages
+            for r in page.rects
+            if r["width"] > 50
+            and len(colour := r.get("non_stroking_color") or ()) == 3
+            and all(abs(a - b) < 0.01 for a, b in zip(colour, purple, strict=True))
+        ]
         text = " ".join(page.extract_text() for page in pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             body = (15 * MM, 14 * MM, page_width - 15 * MM, float(page.height) - 16 * MM)
             assert _check_page(page, body, float(page.height) - 16 * MM, f"page {number}", 2) == []
     assert "A photo, held to the column. Made by the test." in text and "The full width." in text
     sizes = sorted((round(i["x1"] - i["x0"]), round(i["bottom"] - i["top"])) for i in images)
-    assert len(images) == 4, sizes  # photo twice (figure and answer), the wide band, the SVG
+    assert len(images) == 3, sizes  # photo twice (figure and answer) and the wide band
+    svg = [r for r in drawn if r["height"] > 40]
+    assert svg and all(r["x1"] - r["x0"] <= column for r in svg), svg  # the SVG, drawn as vectors
     for image in images:
         width, height = image["x1"] - image["x0"], image["bottom"] - image["top"]
         src_w, src_h = image["srcsize"]
