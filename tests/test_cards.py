@@ -346,6 +346,7 @@ def test_default_talk_cards_and_html(tmp_path: Path) -> None:
     html = (tmp_path / "cards.html").read_text()
     assert html.count('class="pair"') == 14  # every card once, whatever the copies
     assert "Have you felt it?" in html and "We generate energy together." in html
+    assert "How to use these cards" in html and "Sort the cards: which of these" in html
 
 
 def test_an_overflowing_card_is_reported_and_fails_strict(make_talk) -> None:

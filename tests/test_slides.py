@@ -125,7 +125,8 @@ def test_an_overflowing_slide_is_reported_by_title_and_line_and_fails_strict(mak
     assert result.exit_code == 0
     assert "slides: slide 5 \u201cmany words that will not fit" in result.output
     assert "\u2026\u201d (" in result.output  # the title is quoted, clipped
-    assert "talk.yaml:10) overflows:" in result.output and "px below the slide" in result.output
+    assert "talk.yaml:10) overflows even at 75% type (the floor):" in result.output
+    assert "px below the slide's text area" in result.output
     assert_clean_failure(run_cli("build", project, "--only", "slides", "--strict"), "--strict", "overflows")
 
 

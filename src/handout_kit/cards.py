@@ -25,7 +25,7 @@ class Card:
     """One printed card: its front content, its back, and its place in the talk and its set."""
 
     id: str
-    kind: str  # exercise or statement
+    kind: str  # exercise, statement, instructions (of a deck) or prompt (a point's `card:`)
     title: Markup
     category: str
     color: str
@@ -40,6 +40,7 @@ class Card:
     set_id: str = ""
     back_text: Markup | None = None  # a statement's own back (a spreadsheet's back column)
     deck_size: int = 0
+    base_pt: float | None = None  # this card's own type size, when it differs from its set's
 
     @property
     def back_key(self) -> tuple:
@@ -106,6 +107,9 @@ def _card_sets(talk: Talk) -> tuple[list[CardSet], list[Problem]]:
         sets.append(
             CardSet(exercise.id, "exercise", exercise.title.plain, (card,), copies, note, exercise.where)
         )
+    prompts = _prompt_cards(talk, colors)
+    if prompts:  # the `card:` texts of points and questions, one set
+        sets.append(CardSet("prompts", "deck", "Prompts", tuple(prompts), 1, "", talk.where))
     by_id = {exercise.id: exercise for exercise in talk.exercises}
     for deck in talk.card_decks:
         serves = _serves_label(talk, deck.serves, deck, problems)
@@ -222,11 +226,43 @@ def select_sets(talk: Talk, sets: list[CardSet], wanted: tuple[str, ...]) -> lis
     return [s for s in sets if s.id in named]
 
 
+PROMPT_CATEGORY = "prompt"
+
+
+def _prompt_cards(talk: Talk, colors: dict[str, str]) -> list[Card]:
+    """A card for each point and question that has a `card:` text, labelled with its place."""
+    cards = []
+    from .i18n import translator
+
+    words = translator(talk)
+    places = [(words.point(n), f"point-{p.id or n}", p) for n, p in enumerate(talk.points, start=1)]
+    places += [(words.question(n), f"question-{q.id or n}", q) for n, q in enumerate(talk.questions, start=1)]
+    for label, card_id, owner in places:
+        if owner.card is None:
+            continue
+        color = colors[PROMPT_CATEGORY]
+        title = Markup(label)
+        cards.append(
+            Card(
+                card_id,
+                "prompt",
+                title,
+                PROMPT_CATEGORY,
+                color,
+                owner.where,
+                label,
+                statement=owner.card.html,
+            )
+        )
+    return cards
+
+
 def category_colors(talk: Talk) -> dict[str, str]:
     """A colour for every category: the theme's choice, else the next of a fixed palette."""
     palette = [talk.theme.colors.accent, talk.theme.colors.highlight, *EXTRA_COLORS]
     colors: dict[str, str] = {}
-    categories = [e.category for e in talk.exercises]
+    prompts = [PROMPT_CATEGORY] if any(v.card for v in [*talk.points, *talk.questions]) else []
+    categories = [e.category for e in talk.exercises] + prompts
     for deck in talk.card_decks:
         categories += [deck.category] + [s.category for s in deck.cards if s.category]
     for category in categories:

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from .errors import Problem, suggestion
 from .i18n import Translator, translator
 from .markdown import Text
-from .schema import AgendaItem, Exercise, Item, Model, Point, Question, SlideSpec, Talk
+from .schema import AgendaItem, Exercise, Figure, Item, Model, Point, Question, SlideSpec, Talk
 
 # A sentence ends at . ! ? or : (with any closing emphasis, quote or bracket) before a space.
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?:](?:\*\*|\*|_|\u201d|\u2019|\))*)(?:\s|$)")
@@ -36,6 +36,9 @@ class Slide:
     reveal_bullets: bool = False  # bullets come one press at a time
     block: int | None = None  # the agenda block (0-based) the slide belongs to
     minutes: int | None = None  # an agenda block's or a break's length, for its slide
+    figure: Figure | None = None  # a point's or question's picture, beside its text
+    fit: float = 1.0  # the share of its type size the slide is set in (render/slides.py steps it down)
+    changed: bool = False  # a `slides:` entry changed what it shows (its `where` is that entry's)
 
 
 @dataclass(frozen=True)
@@ -153,15 +156,16 @@ def _outline_slide(talk: Talk, tr: Translator) -> Slide:
 
 def _point_slide(point: Point, number: int) -> Slide:
     title = point.slide.html if point.slide else first_sentence(point.text)
-    bullets = tuple(first_sentence(item.text) for item in point.items)
+    bullets = _bullets(point.items)
     notes = _html(point.notes) or _full_text(point.text, point.items)
     slide_id = f"point-{point.id or number}"
-    return Slide(slide_id, "point", title, point.where, bullets=bullets, notes=notes, number=number)
+    slide = Slide(slide_id, "point", title, point.where, bullets=bullets, notes=notes, number=number)
+    return replace(slide, figure=point.figure)
 
 
 def _question_slide(question: Question, index: int) -> Slide:
     lead = question.slide.html if question.slide else first_sentence(question.answer)
-    bullets = tuple(first_sentence(item.text) for item in question.items)
+    bullets = _bullets(question.items)
     notes = _html(question.notes) or Markup(question.answer.html) + _items_html(question.items)
     return Slide(
         f"question-{question.id or index}",
@@ -171,6 +175,7 @@ def _question_slide(question: Question, index: int) -> Slide:
         lead=lead,
         bullets=bullets,
         notes=notes,
+        figure=question.figure,
     )
 
 
@@ -329,6 +334,8 @@ def _apply(slides: list[Slide], specs: list[SlideSpec]) -> tuple[list[Slide], li
 
 def _override(slide: Slide, spec: SlideSpec) -> Slide:
     changes: dict = {"hidden": spec.hidden}
+    if spec.title is not None or spec.body is not None:
+        changes.update(where=spec.where, changed=True)  # what it shows is written there now
     if spec.title is not None:
         changes["title"] = spec.title.html
     if spec.body is not None:
@@ -355,6 +362,19 @@ def first_sentence(text: Text) -> Markup:
     if match is None or len(match[1]) == len(source):
         return text.html if "<p>" not in text.html else render_inline(source, text.language).html
     return render_inline(match[1], text.language).html
+
+
+def _bullets(items: list[Item]) -> tuple[Markup, ...]:
+    """Each item's opening sentence as a bullet, its nested items as a list under it (an item
+    that ends "...four methods:" shows the four)."""
+    return tuple(_bullet(item) for item in items)
+
+
+def _bullet(item: Item) -> Markup:
+    if not item.items:
+        return first_sentence(item.text)
+    nested = Markup("").join(Markup("<li>") + _bullet(sub) + Markup("</li>") for sub in item.items)
+    return first_sentence(item.text) + Markup('<ul class="sub">') + nested + Markup("</ul>")
 
 
 def _html(text: Text | None) -> Markup | None:

@@ -73,6 +73,23 @@ class Text:
 _SPACED_TARGET = re.compile(r"(!?\[[^\]\n]*\])\(([^()<>\"'\n]*?[^()<>\"'\s][ \t]+[^()<>\"'\n]*?)\)")
 
 
+def _set_addresses(tokens) -> None:
+    """An address written as a link (`<https://...>`) prints as addresses do everywhere in
+    the kit: breaking only at its slashes and dots, never at its own hyphens."""
+    from markdown_it.token import Token
+
+    from .typeset import url_text
+
+    for token in tokens:
+        children = token.children or []
+        for index, child in enumerate(children[:-1]):
+            following = children[index + 1]
+            if child.type == "link_open" and child.markup == "autolink" and following.type == "text":
+                replacement = Token("html_inline", "", 0)
+                replacement.content = str(url_text(following.content))
+                children[index + 1] = replacement
+
+
 def _bracket_spaced_targets(source: str) -> str:
     return _SPACED_TARGET.sub(lambda m: f"{m[1]}(<{m[2].strip()}>)", source) if "](" in source else source
 
@@ -82,6 +99,7 @@ def render_inline(source: str, language: str = "en") -> Text:
     md = _parser(language)
     _refused.clear()
     tokens = md.parseInline(_bracket_spaced_targets(source))
+    _set_addresses(tokens)
     html = md.renderer.render(tokens, md.options, {})
     return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens), language)
 
@@ -91,6 +109,7 @@ def render_block(source: str, language: str = "en") -> Text:
     md = _parser(language)
     _refused.clear()
     tokens = md.parse(_bracket_spaced_targets(source))
+    _set_addresses(tokens)
     html = md.renderer.render(tokens, md.options, {})
     return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens), language)
 

@@ -300,6 +300,52 @@ class Layout:
                 )
         return found
 
+    def spills(self, index: int, container_class: str | None = None, tolerance: float = 1.0) -> list[Spill]:
+        """Every laid-out box on page `index` (text and images alike) that reaches out of its
+        container, the element with class `container_class` (None: the page's content area),
+        by more than `tolerance` px: one Spill per container, for the box that reaches
+        furthest, with the `data-where` of the innermost element around that box."""
+        from weasyprint.formatting_structure import boxes
+
+        page = self.document.pages[index]._page_box
+        found: list[Spill] = []
+        if container_class is None:
+            area = (page.content_box_x(), page.content_box_y(), page.width, page.height)
+            for child in page.children:
+                if not isinstance(child, boxes.MarginBox):
+                    found.extend(_spills_in(child, area, None, "", tolerance))
+            return _worst_per_container(found)
+        for container in _containers(page, container_class):
+            area = (container.content_box_x(), container.content_box_y(), container.width, container.height)
+            where = container.element.get("data-where", "") if container.element is not None else ""
+            found.extend(_spills_in(container, area, container.element, where, tolerance))
+        return _worst_per_container(found)
+
+    def first_placed_text(self, index: int) -> tuple[str, str] | None:
+        """On page `index`, the first line of text inside an element with `data-where` (a
+        repeated table header is passed over): that place and the element's text."""
+        from weasyprint.formatting_structure import boxes
+
+        page = self.document.pages[index]._page_box
+        for child in page.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for box, element in _walk_marked(child, None):
+                if element is not None and isinstance(box, boxes.TextBox) and box.text.strip():
+                    return element.get("data-where"), " ".join(_visible_text(element).split())
+        return None
+
+    def images(self, index: int) -> list[Placed]:
+        """The images drawn on page `index`: their box (px) and the `data-where` around them."""
+        placed: list[Placed] = []
+        page = self.document.pages[index]._page_box
+        for box, where in _walk_where(page, ""):
+            if _is_image(box):
+                x, y = box.content_box_x(), box.content_box_y()
+                src = box.element.get("src", "") if box.element is not None else ""
+                placed.append(Placed(src, where, (x, y, x + box.width, y + box.height)))
+        return placed
+
     def font_families(self) -> set[str]:
         """Families actually embedded (known once `write_pdf` has run)."""
         return {
@@ -381,6 +427,134 @@ def _noting_marks(
             yield noted, shown
         finally:
             Stream.marked, tags._get_pdf_tag = original, original_tag
+
+
+@dataclass(frozen=True)
+class Spill:
+    """A box that reaches out of its container: how far (px) on each side, what it is (text
+    or image) and where in the talk it comes from."""
+
+    container: object  # the container's element (None: the page's content area)
+    where: str
+    kind: str  # "text" or "image"
+    text: str
+    left: float = 0.0
+    right: float = 0.0
+    above: float = 0.0
+    below: float = 0.0
+
+    @property
+    def worst(self) -> float:
+        return max(self.left, self.right, self.above, self.below)
+
+    def describe(self, unit: str = "px") -> str:
+        """`12 px below, 3 px past the right edge`, in px or mm."""
+        factor = 25.4 / 96 if unit == "mm" else 1.0
+        sides = (
+            (self.below, "below"),
+            (self.right, "past the right edge"),
+            (self.left, "past the left edge"),
+            (self.above, "above the top"),
+        )
+        return ", ".join(
+            f"{amount * factor:.{1 if unit == 'mm' else 0}f} {unit} {side}"
+            for amount, side in sides
+            if amount > 0
+        )
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An image on a page: its file, its place in the talk and its box (x0, y0, x1, y1 in px)."""
+
+    src: str
+    where: str
+    box: tuple[float, float, float, float]
+
+    @property
+    def width(self) -> float:
+        return self.box[2] - self.box[0]
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+
+def _is_image(box) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    return isinstance(box, (boxes.InlineReplacedBox, boxes.BlockReplacedBox))
+
+
+def _walk_where(box, where: str):
+    """Every box under `box` (itself included) with the `data-where` of the innermost
+    element around it."""
+    box = getattr(box, "_box", box)  # an absolutely positioned box, behind its placeholder
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-where"):
+        where = element.get("data-where")
+    yield box, where
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk_where(child, where)
+
+
+def _walk_marked(box, marked):
+    box = getattr(box, "_box", box)
+    element = getattr(box, "element", None)
+    if element is not None and element.get("data-where"):
+        marked = element
+    yield box, marked
+    for child in getattr(box, "children", ()) or ():
+        yield from _walk_marked(child, marked)
+
+
+def _containers(page, name: str):
+    for box in page.descendants(placeholders=True):
+        if _has_class(box, name):
+            yield box
+
+
+def _spills_in(container, area, element, where: str, tolerance: float) -> list[Spill]:
+    from weasyprint.formatting_structure import boxes
+
+    left_limit, top_limit, width, height = area
+    right_limit, bottom_limit = left_limit + width, top_limit + height
+    found = []
+    for box, box_where in _walk_where(container, where):
+        image = _is_image(box)
+        if not (image or isinstance(box, boxes.TextBox)):
+            continue
+        if isinstance(box, boxes.TextBox) and not box.text.strip():
+            continue
+        x, y = box.position_x, box.position_y
+        sides = {
+            "left": left_limit - x,
+            "right": x + box.margin_width() - right_limit,
+            "above": top_limit - y,
+            "below": y + box.margin_height() - bottom_limit,
+        }
+        if image:  # an image's own margins may sit outside; its picture may not
+            x, y = box.content_box_x(), box.content_box_y()
+            sides = {
+                "left": left_limit - x,
+                "right": x + box.width - right_limit,
+                "above": top_limit - y,
+                "below": y + box.height - bottom_limit,
+            }
+        sides = {side: amount for side, amount in sides.items() if amount > tolerance}
+        if sides:
+            text = box.element.get("alt", "") if image else box.text
+            found.append(Spill(element, box_where, "image" if image else "text", text or "", **sides))
+    return found
+
+
+def _worst_per_container(found: list[Spill]) -> list[Spill]:
+    worst: dict[int, Spill] = {}
+    for spill in found:
+        key = id(spill.container)
+        if key not in worst or spill.worst > worst[key].worst:
+            worst[key] = spill
+    return list(worst.values())
 
 
 def _flow_boxes(page_box):

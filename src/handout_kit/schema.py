@@ -52,6 +52,20 @@ def _inline(value: Any, info: ValidationInfo) -> Text:
     return render_inline(text.strip(), _language(info))
 
 
+def _quote(value: Any) -> Text:
+    """A quoted voice: the template sets the quotation marks, so marks typed around it are
+    dropped from what prints (validation warns about them); its source keeps them."""
+    from dataclasses import replace
+
+    from .typeset import unquoted
+
+    text = _expect_text(value)
+    inner, _ = unquoted(text)
+    if not inner.strip():
+        raise PydanticCustomError("empty_text", "is empty")
+    return replace(render_inline(inner.strip()), source=text)
+
+
 def _prose(value: Any, info: ValidationInfo) -> Text:
     if isinstance(value, dict) and set(value) == {"file"}:
         return render_block(_read_included(value["file"], info), _language(info))
@@ -76,6 +90,7 @@ def _read_included(name: Any, info: ValidationInfo) -> str:
 
 
 Inline = Annotated[Text, PlainValidator(_inline), WithJsonSchema({"type": "string"})]
+Quote = Annotated[Text, PlainValidator(_quote), WithJsonSchema({"type": "string"})]
 Prose = Annotated[
     Text,
     PlainValidator(_prose),
@@ -246,19 +261,36 @@ class HandoutOptions(Model):
 # -- the body ----------------------------------------------------------------------------
 
 
+class Figure(Model):
+    """A picture with its caption and credit, printed under a point or a question."""
+
+    src: str = Field(
+        pattern=r"(?i)^\S.*\.(png|jpe?g|gif|svg|webp)$",
+        description="An image file beside talk.yaml (PNG, JPEG, GIF, SVG or WebP).",
+    )
+    alt: str = Field(min_length=1, description="What the picture shows, for those who cannot see it.")
+    caption: Inline | None = None
+    credit: Inline | None = Field(default=None, description="Who made it; printed after the caption.")
+    width: Literal["column", "full"] = Field(
+        default="column",
+        description="`full`: across both columns of the handout, where the layout allows (a point's "
+        "figure, not a question's).",
+    )
+
+
 class Variants(Model):
     """Per-artefact wording where one text does not fit all."""
 
     slide: Inline | None = Field(default=None, description="Short version for the slide.")
     notes: Prose | None = Field(default=None, description="Speaker notes; default: full text.")
-    card: Inline | None = Field(default=None, description="Prompt for an exercise card.")
+    card: Inline | None = Field(default=None, description="Printed as a prompt card with the exercise cards.")
 
 
 class Item(Model):
     """A list item: its text, quoted voices, and a nested list."""
 
     text: Inline
-    quotes: list[Inline] = []
+    quotes: list[Quote] = Field(default=[], description="Voices, set in quotation marks by the kit.")
     items: list[Item] = []
 
     @model_validator(mode="before")
@@ -279,6 +311,7 @@ class Point(Variants):
     id: Slug | None = None
     text: Inline = Field(description="The point as printed; **bold** its opening words.")
     items: list[Item] = []
+    figure: Figure | None = None
 
 
 class Group(Model):
@@ -294,6 +327,7 @@ class Question(Variants):
     question: Inline
     answer: Prose
     items: list[Item] = []
+    figure: Figure | None = None
 
 
 # -- exercises and card decks ------------------------------------------------------------

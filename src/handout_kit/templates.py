@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .colors import mix
 from .errors import TemplateError
 from .reads import record_file, record_template
+from .typeset import url_text
 
 if TYPE_CHECKING:
     import jinja2
@@ -73,6 +74,7 @@ def _environment(
         bytecode_cache=_bytecode_cache(),
     )
     environment.filters["mix"] = mix
+    environment.filters["url_text"] = url_text
     from . import i18n
 
     i18n.install(environment)  # gettext in templates, for the talk being rendered

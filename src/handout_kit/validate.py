@@ -14,8 +14,9 @@ from .errors import BuildWarning, ContentError, Problem, suggestion
 from .i18n import label_problems, language_warning
 from .markdown import Text
 from .network import is_remote
-from .schema import Talk
+from .schema import Figure, Talk
 from .source import PathKey, Source, format_path
+from .typeset import unquoted
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,15 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
         for path, text in _texts(talk, ())
         for image in text.images_without_alt
     ] + image_warnings
+    warnings += [
+        BuildWarning.at(
+            source.problem(path, "this quote carries its own quotation marks"),
+            "quote-marks",
+            "the kit sets them; drop yours",
+        )
+        for path, text in _texts(talk, ())
+        if len(path) >= 2 and path[-2] == "quotes" and unquoted(text.source)[1]
+    ]
     if (unknown_language := language_warning(talk)) is not None:
         warnings.append(BuildWarning.at(unknown_language, "language"))
     return Validated(talk, warnings)
@@ -284,6 +294,18 @@ def _missing_files(
             )
 
 
+def _figures(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+    """The image file of every `figure:` in the talk, with its path."""
+    if isinstance(value, Figure):
+        yield (*path, "src"), value.src
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _figures(getattr(value, name), (*path, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _figures(item, (*path, index))
+
+
 def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Text]]:
     """Every piece of Markdown in the talk, with its path."""
     if isinstance(value, Text):
@@ -300,6 +322,7 @@ def _named_files(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     for text_path, text in _texts(value, path):
         for image in text.images:
             yield text_path, image
+    yield from _figures(value, path)
     theme = getattr(value, "theme", None)
     if theme is not None:
         for key in ("logo", "logo_light"):

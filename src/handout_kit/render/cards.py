@@ -29,6 +29,18 @@ PRINT_SHOP_BLEED_MM = 3.0
 OVERFLOW_TOLERANCE_PX = 1.0
 CHUNK_FACES = 100  # faces one layout holds at most: bounds memory
 PARALLEL_FACES = 40  # from this many faces on, two processes share the layout
+MM_PER_PX = 25.4 / 96
+
+# The card's type size grows with its width, but slowly (a third power of it), and stops at
+# 10.5 pt: a larger card holds more text instead of the same text set larger.
+POKER_WIDTH_MM, POKER_TYPE_PT = 63.0, 9.1
+LARGEST_TYPE_PT = 10.5
+
+
+def card_type_pt(size: tuple[float, float]) -> float:
+    """The type size (pt) a card of `size` (mm) is set in."""
+    width = min(size)  # a landscape card reads across its short side's measure too
+    return round(min(LARGEST_TYPE_PT, POKER_TYPE_PT * (width / POKER_WIDTH_MM) ** 0.3), 2)
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,8 @@ class CardsRenderer:
         sets = select_sets(job.talk, build_card_sets(job.talk), job.cards)
         sets = [card_set for card_set in sets if card_set.cards]
         if not sets:
-            result.warn("no-cards", "the talk has no exercises or card decks; no cards made")
+            # Nothing to make is not a problem (a talk need not have exercises): said, not warned.
+            job.progress("cards: the talk has no exercises or card decks; no cards made")
             return result
         options = job.talk.cards
         paper = options.paper or job.effective_paper
@@ -88,7 +101,7 @@ class CardsRenderer:
         context = job.context(
             cards=cards,
             card_size=size,
-            base_pt=round(size[0] * 0.145, 2),
+            base_pt=card_type_pt(size),
             qr=None,
             logo_light=_data_uri(logo_light, job.content_dir, job.network_timeout) if logo_light else None,
         )

@@ -10,6 +10,7 @@ from html import unescape
 from ..errors import LayoutError
 from ..pdf import Layout, lay_out
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images
+from .measure import check_image_sizes
 
 PAGE_BUDGET = 2
 # An upper bound for what a page can hold, tighter than any real setting: every character
@@ -54,6 +55,16 @@ class HandoutRenderer:
         result = Result()
         layout, fit = self._fit(job)
         layout.refuse(self.name)
+        check_image_sizes(
+            layout, "handout", on_paper=True, advice="crop it closer, or give its figure `width: full`"
+        )
+        for index in range(layout.page_count):
+            for spill in layout.spills(index):
+                where = spill.where or job.talk.where
+                result.warnings.append(
+                    f"handout: {where}: {_what(spill)} runs out of page {index + 1}'s text area: "
+                    + spill.describe("mm")
+                )
         fill = layout.fill(layout.page_count - 1)
         width, height = layout.page_size_pt()
         summary = (
@@ -177,3 +188,7 @@ def _text_by_place(html: str) -> list[tuple[str, int, str]]:
         text = " ".join(unescape(_TAG.sub(" ", piece.split(">", 1)[-1])).split())
         found.append((place, len(text), text[:80]))
     return found
+
+
+def _what(spill) -> str:
+    return "an image" if spill.kind == "image" else f"\u201c{clip(spill.text.strip(), 30)}\u201d"

@@ -10,11 +10,38 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..cards import grouping_notes, groups_in_room, serves_label, units
+from ..errors import BuildWarning, LayoutError
 from ..i18n import Translator, translator
+from ..pdf import Layout, lay_out
 from ..schema import Exercise, Material, Talk
-from .base import PAPER_NAMES, Job, Output, Result, embed_images, lay_out_checked
+from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images
 
 TEMPLATE = "runsheet/run-sheet.html"
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One step of the run-sheet's fitting ladder."""
+
+    size_pt: float  # body type
+    row_pt: float  # space above and below each agenda row
+    columns: int  # columns of the materials list
+    inline_steps: bool  # an exercise's steps run on in one paragraph instead of a list
+
+    def describe(self) -> str:
+        return f"{self.size_pt:g} pt type, {self.row_pt:g} pt rows"
+
+
+# Tighter rows and more columns first, then steps run on, then smaller type: 7 pt is the floor
+# (see docs/content-format.md, session). A full training day fits well before it.
+FITS = (
+    Fit(9.5, 6.0, 2, False),
+    Fit(9.0, 4.0, 3, False),
+    Fit(8.5, 3.0, 3, True),
+    Fit(8.0, 2.0, 4, True),
+    Fit(7.5, 1.5, 4, True),
+    Fit(7.0, 1.0, 4, True),
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +54,7 @@ class Block:
     exercise: Exercise | None
     groups: int | None
     serves: str | None = None  # the point or question the exercise serves, as the talk calls it
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,7 +75,8 @@ class RunSheetRenderer:
         talk = job.talk
         result = Result()
         if not talk.exercises and not talk.session.agenda:
-            result.warn("no-run-sheet", "the talk has no exercises or agenda; no run-sheet made")
+            # Nothing to make is not a problem (a talk need not have exercises): said, not warned.
+            job.progress("run-sheet: the talk has no exercises or agenda; no run-sheet made")
             return result
         blocks = agenda(talk)
         total = sum(block.minutes for block in blocks)
@@ -66,43 +95,81 @@ class RunSheetRenderer:
             printing=printing(talk, job.effective_paper),
             qr=None,
         )
-        html = job.templates.render(TEMPLATE, **context)
         if "pdf" in job.formats:
-            layout = lay_out_checked(job, html, self.name, result)
+            layout, fit = self._fit(job, context, result)
             data = layout.pdf(self.name, job.pdf_variant("run-sheet.pdf"))
-            if layout.page_count > 1:
-                result.warn("run-sheet-pages", f"runs to {layout.page_count} pages; it is meant for one")
             paper = PAPER_NAMES[job.effective_paper]
-            summary = f"{len(blocks)} blocks, {total} of {planned or '?'} minutes, {paper}"
+            summary = f"{len(blocks)} blocks, {total} of {planned or '?'} minutes, {paper}, {fit.describe()}"
             result.outputs.append(Output("run-sheet.pdf", data, summary, time.perf_counter() - started))
         if "html" in job.formats:
-            screen = embed_images(html, job)
+            screen = embed_images(job.templates.render(TEMPLATE, **context, fit=FITS[0]), job)
             result.outputs.append(Output("run-sheet.html", screen.encode(), "the same, for a screen"))
         return result
+
+    def _fit(self, job: Job, context: dict, result: Result) -> tuple[Layout, Fit]:
+        """The loosest step at which the run-sheet is one page; else a LayoutError saying by
+        how much and where page two would begin. Like the handout's, the search starts at the
+        step the last build found and moves from there."""
+        step = job.memo.get(self.name, {}).get("fit_step", 0)
+        step = step if isinstance(step, int) and 0 <= step < len(FITS) else 0
+        layout = self._lay_out_at(job, context, step, result)
+        if layout.page_count == 1:
+            while step > 0:  # a looser step may fit too
+                looser = self._lay_out_at(job, context, step - 1, result)
+                if looser.page_count > 1:
+                    break
+                step, layout = step - 1, looser
+        while layout.page_count > 1 and step + 1 < len(FITS):
+            job.progress(f"run-sheet: {layout.page_count} pages at {FITS[step].describe()}; tightening")
+            step += 1
+            layout = self._lay_out_at(job, context, step, result)
+        if layout.page_count > 1:
+            over = layout.page_count - 2 + layout.fill(layout.page_count - 1)
+            where = layout.first_placed_text(1)
+            place = f"; page 2 would start at {where[0]} (\u201c{clip(where[1])}\u201d)" if where else ""
+            raise LayoutError(
+                f"the run-sheet runs {over:.2f} pages over its one page even at the smallest setting "
+                f"({FITS[-1].describe()}){place}. Split the session, or shorten the steps' text."
+            )
+        result.memo["fit_step"] = step
+        result.warnings.extend(layout.messages(self.name))
+        for spill in layout.spills(0):
+            where = spill.where or job.talk.where
+            file, _, line = where.rpartition(":")
+            what = f"runs out of the page: {spill.describe()}"
+            number = int(line) if line.isdigit() else None
+            result.warnings.append(BuildWarning("run-sheet-pages", what, self.name, file or where, number))
+        return layout, FITS[step]
+
+    def _lay_out_at(self, job: Job, context: dict, step: int, result: Result) -> Layout:
+        html = job.templates.render(TEMPLATE, **context, fit=FITS[step])
+        layout = lay_out(html, job.content_dir, job.templates.roots, job.network_timeout)
+        layout.refuse(self.name)
+        return layout
 
 
 def agenda(talk: Talk) -> list[Block]:
     """The session's blocks with their clock times: the agenda, or the exercises in order."""
     by_id = {exercise.id: exercise for exercise in talk.exercises}
     items = talk.session.agenda
-    entries: list[tuple[Markup, int, Exercise | None]] = []
+    entries: list[tuple[Markup, int, Exercise | None, str]] = []
     if items:
         for item in items:
             exercise = by_id.get(item.exercise or "")
             if exercise:
-                entries.append((exercise.title.html, item.minutes or exercise.minutes, exercise))
+                entries.append((exercise.title.html, item.minutes or exercise.minutes, exercise, item.where))
             else:
-                entries.append((item.title.html, item.minutes or 0, None))
+                entries.append((item.title.html, item.minutes or 0, None, item.where))
     else:
-        entries = [(e.title.html, e.minutes, e) for e in talk.exercises]
+        entries = [(e.title.html, e.minutes, e, e.where) for e in talk.exercises]
     start = talk.event.start if talk.event else None
     tr = translator(talk)
     blocks, elapsed = [], 0
     people = talk.session.participants
-    for title, minutes, exercise in entries:
+    for title, minutes, exercise, where in entries:
         groups = groups_in_room(exercise, people) if exercise else None
         serves = serves_label(talk, exercise.serves) if exercise else None
-        blocks.append(Block(_clock(start, elapsed, tr), minutes, title, exercise, groups, serves))
+        blocks.append(Block(_clock(start, elapsed, tr), minutes, title, exercise, groups, serves, where))
         elapsed += minutes
     return blocks
 

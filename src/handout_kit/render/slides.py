@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 
 from markupsafe import Markup
@@ -13,13 +13,17 @@ from markupsafe import Markup
 from ..deck import Deck, Slide, build_deck
 from ..errors import BuildWarning
 from ..fonts import Face, embedded_font_css
-from ..pdf import Frame, Layout
+from ..pdf import Frame, Layout, Spill
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked, merged
+from .measure import check_image_sizes
 
 DECK_TEMPLATE = "slides/deck.html"
 NOTES_TEMPLATE = "slides/notes.html"
 PRESENTER_FILE = "slides-presenter.html"
 OVERFLOW_TOLERANCE_PX = 1.0
+# A slide whose text does not fit is set again at these shares of its type sizes; 75% is the
+# floor (body text 21 px of a 720 px high slide, about what a back row still reads).
+SLIDE_STEPS = (1.0, 0.9, 0.82, 0.75)
 
 
 # Below this many slides a parallel build keeps the deck in one process: a second one would
@@ -58,10 +62,24 @@ class SlidesRenderer:
             started = time.perf_counter()
             deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
             layout = lay_out_checked(job, deck_html, self.name, result)
-            result.warnings.extend(self._overflows(deck, layout))
+            over = self._overflowing(deck, layout, result)
+            if over:  # step those slides down, measured, then lay the deck out again
+                deck = self._step_down(job, context, deck, over)
+                context["deck"] = deck
+                deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
+                layout = lay_out_checked(job, deck_html, self.name, result)
+                over = self._overflowing(deck, layout, result)
+                result.warnings[:] = dict.fromkeys(result.warnings)  # the deck was laid out twice
+            result.warnings.extend(self._overflow_warnings(deck, over))
+            check_image_sizes(
+                layout, "slides", on_paper=False, advice="crop it closer, or give it a slide of its own"
+            )
             if "pdf" in job.formats:
                 data = layout.pdf(self.name, job.pdf_variant("slides.pdf"))
                 summary = f"{layout.page_count} slides, 16:9"
+                stepped = sum(1 for slide in deck.slides if slide.fit != 1)
+                if stepped:
+                    summary += f", {stepped} set smaller to fit"
                 result.outputs.append(Output("slides.pdf", data, summary, time.perf_counter() - started))
         if job.part in (None, "notes"):
             if "pdf" in job.formats:
@@ -86,35 +104,59 @@ class SlidesRenderer:
                 joined.outputs[index] = _with_slides(output, deck_pdf)
         return joined
 
-    def _overflows(self, deck: Deck, layout: Layout) -> list[BuildWarning]:
+    def _overflowing(self, deck: Deck, layout: Layout, result: Result) -> dict[int, Spill]:
+        """The slides whose text or images reach out of their content area (over the footer,
+        off the slide), by index."""
         if layout.page_count != len(deck.slides):
             what = f"{layout.page_count} pages for {len(deck.slides)} slides; a slide broke in two"
-            return [BuildWarning("slide-overflow", what, self.name)]
+            result.warn("slide-overflow", what)
+            return {}
+        over = {}
+        for index in range(len(deck.slides)):
+            spills = layout.spills(index, "slide-inner", OVERFLOW_TOLERANCE_PX)
+            if spills:
+                over[index] = spills[0]
+        return over
+
+    def _step_down(self, job: Job, context: dict, deck: Deck, over: dict[int, Spill]) -> Deck:
+        """The deck with each overflowing slide set at the largest step at which it fits, else
+        at the floor: all trials laid out in one document, each slide at each step."""
+        steps = SLIDE_STEPS[1:]
+        trials = tuple(replace(deck.slides[i], fit=step) for i in over for step in steps)
+        html = job.templates.render(
+            DECK_TEMPLATE, **{**context, "deck": replace(deck, slides=trials)}, with_notes=False, font_css=""
+        )
+        layout = lay_out_checked(job, html, self.name, Result())
+        fitted = {}
+        for number, index in enumerate(over):
+            fits = [
+                step
+                for offset, step in enumerate(steps)
+                if not layout.spills(number * len(steps) + offset, "slide-inner", OVERFLOW_TOLERANCE_PX)
+            ]
+            fitted[index] = fits[0] if fits else steps[-1]
+        slides = tuple(replace(slide, fit=fitted.get(i, slide.fit)) for i, slide in enumerate(deck.slides))
+        return replace(deck, slides=slides)
+
+    def _overflow_warnings(self, deck: Deck, over: dict[int, Spill]) -> list[BuildWarning]:
         warnings: list[BuildWarning] = []
-        for index, slide in enumerate(deck.slides):
-            found = layout.overflows(index, "slide-inner")
-            _, below, right = found[0] if found else (None, 0.0, 0.0)
-            if below > OVERFLOW_TOLERANCE_PX or right > OVERFLOW_TOLERANCE_PX:
-                where = ", ".join(
-                    part
-                    for part in (
-                        f"{below:.0f} px below the slide" if below > OVERFLOW_TOLERANCE_PX else "",
-                        f"{right:.0f} px past its right edge" if right > OVERFLOW_TOLERANCE_PX else "",
-                    )
-                    if part
+        for index, spill in over.items():
+            slide = deck.slides[index]
+            where = spill.where or slide.where
+            floor = f" even at {slide.fit:.0%} type (the floor)" if slide.fit == SLIDE_STEPS[-1] else ""
+            title = clip(_plain(slide.title))
+            amount = spill.describe().replace("below", "below the slide's text area")
+            file, _, line = where.rpartition(":")
+            warnings.append(
+                BuildWarning(
+                    "slide-overflow",
+                    f"slide {index + 1} \u201c{title}\u201d overflows{floor}: {amount}",
+                    self.name,
+                    file or where,
+                    int(line) if line.isdigit() else None,
+                    hint=_advice(slide, spill),
                 )
-                file, _, line = slide.where.rpartition(":")
-                what = f"slide {index + 1} \u201c{clip(_plain(slide.title))}\u201d overflows: {where}"
-                warnings.append(
-                    BuildWarning(
-                        "slide-overflow",
-                        what,
-                        self.name,
-                        file or slide.where,
-                        int(line) if line.isdigit() else None,
-                        hint="shorten it or give it a `slide:` version",
-                    )
-                )
+            )
         return warnings
 
     def _notes_frames(self, job: Job, deck: Deck, context: dict, result: Result) -> FramedNotes:
@@ -170,6 +212,25 @@ def _with_slides(notes: FramedNotes, deck_pdf: Output) -> Output:
     ]
     data = place_pages(notes.data, deck_pdf.data, placements, notes.alts or None)
     return Output(notes.name, data, notes.summary, notes.seconds + time.perf_counter() - started)
+
+
+def _advice(slide: Slide, spill: Spill) -> str:
+    """What the author can change, for this kind of slide and this kind of box."""
+    if spill.kind == "image":
+        return (
+            "the text around the image leaves it no room; shorten the text or move the image to its own slide"
+        )
+    if slide.kind == "closing" and spill.where != slide.where:
+        return "list fewer links, or shorten their labels (`links:`)"
+    if slide.changed:
+        return "shorten its `slides:` entry (title or body)"
+    if slide.kind == "closing":
+        return "list fewer links, or shorten their labels (`links:`)"
+    if slide.kind == "exercise":
+        return "shorten the exercise's prompt or steps, or give the slide a `slides:` body"
+    if slide.kind in ("point", "question"):
+        return "give it a shorter `slide:` version, or fewer items"
+    return "shorten it, or change it with a `slides:` entry"
 
 
 def _leaked_notes(deck: Deck, audience_html: str) -> list[BuildWarning]:
