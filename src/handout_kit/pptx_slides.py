@@ -226,8 +226,8 @@ class SlideWriter:
                     shapes, box, pictures, bool(paras), content.qr is not None and not content.images
                 )
                 pictures = []
-            scale = self._fit(slot, box, paras, slide, index, role)
-            shapes.text(slot, box, paras, scale, self.themed)
+            scale, columns = self._fit(slot, box, paras, slide, index, role)
+            shapes.text(slot, box, paras, scale, self.themed, columns)
         if pictures:
             self._place(
                 shapes, (88 * PX, 220 * PX, 1104 * PX, 420 * PX), pictures, False, content.qr is not None
@@ -287,11 +287,29 @@ class SlideWriter:
 
     # fit ---------------------------------------------------------------------------------
 
-    def _fit(self, slot: Slot, box, paras: list[Para], slide: Slide, index: int, role: str) -> float:
+    def _fit(
+        self, slot: Slot, box: Any, paras: list[Para], slide: Slide, index: int, role: str
+    ) -> tuple[float, int]:
         """The scale the placeholder's text needs to fit (1.0: as designed), never below the
-        readable floor; what still does not fit there is reported with the slide's place."""
-        width = box[2] / EMU_PT - slot.insets[0]
-        height = box[3] / EMU_PT - slot.insets[1]
+        readable floor, and its columns: a closing slide's list of links that does not fit in
+        one column at the floor goes into two, as on the HTML deck. What still does not fit is
+        reported with the slide's place."""
+        chosen, fit = self._fit_in(slot, box, paras, role, 1)
+        columns = 1
+        if fit is not None and fit.first_outside is not None and role == "body" and slide.kind == "closing":
+            columns = 2
+            chosen, fit = self._fit_in(slot, box, paras, role, columns)
+        if fit is not None and fit.first_outside is not None:
+            self._report(slot, box, paras, slide, index, role, chosen, fit, columns)
+        return chosen, columns
+
+    def _fit_in(self, slot: Slot, box: Any, paras: list[Para], role: str, columns: int) -> tuple[float, Any]:
+        """The largest step at which `paras` fit the placeholder in `columns` columns (the
+        columns hold as much as one of their width and `columns` times the height), and the
+        measurement there."""
+        gap = COLUMN_GAP_PT * (columns - 1)
+        width = (box[2] / EMU_PT - slot.insets[0] - gap) / columns
+        height = (box[3] / EMU_PT - slot.insets[1]) * columns
         base = slot.size
         sizes = {
             "body": base,
@@ -309,25 +327,36 @@ class SlideWriter:
             fit = measure(paras, scaled, family, width, height, indent, 9, slot.line)
             if fit.first_outside is None:
                 break
-        if fit is not None and fit.first_outside is not None:
-            outside = paras[fit.first_outside]
-            line = clip(outside.text.replace("\v", " "), 50)
-            title = clip(" ".join(run.text for run in runs_of(slide.title)))
-            file, _, number = slide.where.rpartition(":")
-            what = (
-                f"slides.pptx: slide {index + 1} \u201c{title}\u201d: its {role} does not "
-                f"fit its placeholder even at {base * chosen:.0f} pt "
-                f"(needs {fit.height:.0f} of {height:.0f} pt); from \u201c{line}\u201d on it runs over"
-            )
-            hint = "shorten it or give it a `slide:` version"
-            # The warning is placed at the overflowing bullet's own line when it has one.
-            where = outside.where or slide.where
-            file, _, number = where.rpartition(":")
-            line_number = int(number) if number.isdigit() else None
-            self.warnings.append(
-                BuildWarning("pptx-overflow", what, None, file or where, line_number, hint=hint)
-            )
-        return chosen
+        return chosen, fit
+
+    def _report(
+        self,
+        slot: Slot,
+        box: Any,
+        paras: list[Para],
+        slide: Slide,
+        index: int,
+        role: str,
+        chosen: float,
+        fit: Any,
+        columns: int,
+    ) -> None:
+        base = slot.size
+        height = (box[3] / EMU_PT - slot.insets[1]) * columns
+        outside = paras[fit.first_outside]
+        line = clip(outside.text.replace("\v", " "), 50)
+        title = clip(" ".join(run.text for run in runs_of(slide.title)))
+        what = (
+            f"slides.pptx: slide {index + 1} \u201c{title}\u201d: its {role} does not "
+            f"fit its placeholder even at {base * chosen:.0f} pt "
+            f"(needs {fit.height:.0f} of {height:.0f} pt); from \u201c{line}\u201d on it runs over"
+        )
+        hint = "shorten it or give it a `slide:` version"
+        # The warning is placed at the overflowing bullet's own line when it has one.
+        where = outside.where or slide.where
+        file, _, number = where.rpartition(":")
+        line_number = int(number) if number.isdigit() else None
+        self.warnings.append(BuildWarning("pptx-overflow", what, None, file or where, line_number, hint=hint))
 
     # notes -------------------------------------------------------------------------------
 
@@ -393,7 +422,9 @@ class Shapes:
 
         return self.part.relate_to(url, RT.HYPERLINK, is_external=True)
 
-    def text(self, slot: Slot, box, paras: list[Para], scale: float, themed: bool) -> None:
+    def text(
+        self, slot: Slot, box: Any, paras: list[Para], scale: float, themed: bool, columns: int = 1
+    ) -> None:
         moved = "" if box == slot.box else _xfrm(box)
         sizes = {
             "body": slot.size * scale,
@@ -413,7 +444,7 @@ class Shapes:
         self.xml.append(
             f'<p:sp><p:nvSpPr><p:cNvPr id="{self._id()}" name="{escape(slot.name, QUOTE)}"/><p:cNvSpPr>'
             f'<a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr>{slot.ph}</p:nvPr></p:nvSpPr><p:spPr>{moved}</p:spPr>'
-            f"<p:txBody><a:bodyPr/><a:lstStyle/>{body}</p:txBody></p:sp>"
+            f"<p:txBody>{_body_properties(columns)}<a:lstStyle/>{body}</p:txBody></p:sp>"
         )
 
     def picture(self, data: bytes, alt: str, cell: tuple[int, int, int, int]) -> None:
@@ -502,3 +533,13 @@ def _paragraph(para: Para, size: float | None, link) -> str:
                 runs.append(f"<a:r><a:rPr{props}>{children}</a:rPr><a:t>{escape(line)}</a:t></a:r>")
     p_pr = f"<a:pPr{attrs}>{inner}</a:pPr>" if attrs or inner else ""
     return f"<a:p>{p_pr}{''.join(runs)}</a:p>"
+
+
+COLUMN_GAP_PT = 24.0  # between the columns of a closing slide's links
+
+
+def _body_properties(columns: int) -> str:
+    """A text body's properties: the layout's own, or its text in `columns` columns."""
+    if columns == 1:
+        return "<a:bodyPr/>"
+    return f'<a:bodyPr numCol="{columns}" spcCol="{round(COLUMN_GAP_PT * 12700)}"/>'
