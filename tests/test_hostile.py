@@ -377,6 +377,8 @@ def _png_bomb() -> bytes:
     ],
 )
 def test_a_bad_image_is_an_error_at_its_line(make_talk, data, reason: str) -> None:
+    import weasyprint  # noqa: F401  (it tells Pillow to accept truncated files, as in `serve`)
+
     text = MINIMAL_TALK.replace("Keep going.", "Keep going. ![a picture](pic.png)")
     result = run_cli("build", make_talk(text, files={"content/pic.png": data()}), "--only", "handout")
     assert_clean_failure(result, "talk.yaml:10:15: groups[0].points[1].text: image 'pic.png'", reason)

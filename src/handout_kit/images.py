@@ -36,9 +36,11 @@ def inspect(path: Path, name: str, content_dir: Path, allow_network: bool) -> Fi
 
 
 def _inspect_raster(path: Path, name: str) -> Findings:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
     found = Findings()
+    # WeasyPrint, once imported, tells Pillow to accept truncated files; here they must show.
+    accept_truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -58,6 +60,8 @@ def _inspect_raster(path: Path, name: str) -> Findings:
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         found.errors.append(f"image '{name}' is damaged ({_reason(error)}); export it again")
         return found
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accept_truncated
     if frames > 1:
         found.warnings.append(
             f"image '{name}' is animated ({frames} frames); the PDFs show its first frame only"
