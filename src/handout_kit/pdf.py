@@ -343,7 +343,8 @@ class Layout:
             if _is_image(box):
                 x, y = box.content_box_x(), box.content_box_y()
                 src = box.element.get("src", "") if box.element is not None else ""
-                placed.append(Placed(src, where, (x, y, x + box.width, y + box.height)))
+                natural = _natural_width(box)
+                placed.append(Placed(src, where, (x, y, x + box.width, y + box.height), natural))
         return placed
 
     def font_families(self) -> set[str]:
@@ -470,6 +471,12 @@ class Placed:
     src: str
     where: str
     box: tuple[float, float, float, float]
+    natural_width: float | None = None  # px, at its own size (None: it has none, e.g. some SVG)
+
+    @property
+    def shrunk(self) -> bool:
+        """Drawn smaller than its own size: its box, not its author, decided how big it is."""
+        return self.natural_width is None or self.width < self.natural_width - 0.5
 
     @property
     def width(self) -> float:
@@ -478,6 +485,16 @@ class Placed:
     @property
     def height(self) -> float:
         return self.box[3] - self.box[1]
+
+
+def _natural_width(box) -> float | None:
+    try:
+        width, _, _ = box.replacement.get_intrinsic_size(
+            box.style["image_resolution"], box.style["font_size"]
+        )
+    except Exception:  # an image kind that cannot tell: treat it as held to its box
+        return None
+    return width
 
 
 def _is_image(box) -> bool:

@@ -17,8 +17,10 @@ def check_image_sizes(layout: Layout, artefact: str, *, on_paper: bool, advice: 
     problems = []
     for index in range(layout.page_count):
         for image in layout.images(index):
-            if image.src.startswith("data:"):
-                continue  # the theme's logo (carried as data:), sized by the design, not the talk
+            if image.src.startswith("data:") or not image.shrunk:
+                # the theme's logo (carried as data:) is sized by the design; an icon drawn at
+                # its own size is as small as its author made it
+                continue
             short = min(image.width, image.height)
             if on_paper and short * MM_PER_PX < MIN_PRINTED_MM:
                 size = f"{image.width * MM_PER_PX:.0f} x {image.height * MM_PER_PX:.1f} mm"
