@@ -111,7 +111,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 class _Visible(HTMLParser):
     """The words an HTML output shows or reads out: text outside scripts and styles, alt,
-    title and aria-label; plus the deck's interface words (its JSON block)."""
+    title and aria-label; plus the deck's interface words (its #deck-labels JSON block)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -123,7 +123,7 @@ class _Visible(HTMLParser):
         values = dict(attrs)
         if tag in ("script", "style"):
             self.skip += 1
-            self.json = values.get("type") == "application/json"
+            self.json = values.get("id") == "deck-labels"  # not #deck-data: timings, not words
         for name in ("alt", "title", "aria-label"):
             if values.get(name):
                 self.parts.append(values[name])
