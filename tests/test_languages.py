@@ -434,7 +434,10 @@ def test_the_presenter_window_speaks_the_language(built: dict[str, Path]) -> Non
             page.goto(deck.as_uri() + "?presenter#1")
             page.wait_for_selector(".presenter-view:not([hidden])")
             labels = page.eval_on_selector_all(".pv-label", "nodes => nodes.map(n => n.textContent)")
-            assert labels == ["Écoulé", "Restant", "Heure", "Diapo", "Suivante"]
+            # the countdown's label (shown on timed slides), then the next slide's, which the
+            # script writes: "Diapo suivante: <its title>"
+            assert labels[:5] == ["Écoulé", "Restant", "Heure", "Diapo", "Compte à rebours"]
+            assert labels[5].startswith("Diapo suivante")
             assert "remettre le chrono à zéro" in page.inner_text(".pv-help")
             assert page.inner_text(".pv-notes") == "Pas de notes pour cette diapo."
             page.keyboard.type("3")
