@@ -111,7 +111,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 class _Visible(HTMLParser):
     """The words an HTML output shows or reads out: text outside scripts and styles, alt,
-    title and aria-label; plus the deck's interface words (its JSON block)."""
+    title and aria-label; plus the deck's interface words (its #deck-labels JSON block)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -123,7 +123,7 @@ class _Visible(HTMLParser):
         values = dict(attrs)
         if tag in ("script", "style"):
             self.skip += 1
-            self.json = values.get("type") == "application/json"
+            self.json = values.get("id") == "deck-labels"  # not #deck-data: timings, not words
         for name in ("alt", "title", "aria-label"):
             if values.get(name):
                 self.parts.append(values[name])
@@ -434,7 +434,10 @@ def test_the_presenter_window_speaks_the_language(built: dict[str, Path]) -> Non
             page.goto(deck.as_uri() + "?presenter#1")
             page.wait_for_selector(".presenter-view:not([hidden])")
             labels = page.eval_on_selector_all(".pv-label", "nodes => nodes.map(n => n.textContent)")
-            assert labels == ["Écoulé", "Restant", "Heure", "Diapo", "Suivante"]
+            # the countdown's label (shown on timed slides), then the next slide's, which the
+            # script writes: "Diapo suivante: <its title>"
+            assert labels[:5] == ["Écoulé", "Restant", "Heure", "Diapo", "Compte à rebours"]
+            assert labels[5].startswith("Diapo suivante")
             assert "remettre le chrono à zéro" in page.inner_text(".pv-help")
             assert page.inner_text(".pv-notes") == "Pas de notes pour cette diapo."
             page.keyboard.type("3")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cards import Card, CardSet, build_card_sets, select_sets
 from ..errors import BuildWarning, ContentError
-from ..i18n import direction_of
+from ..i18n import direction_of, translator
 from ..imposition import PAPER_MM, Imposition, impose, parse_card_size
 from .base import PAPER_NAMES, Job, Output, Result, _data_uri, clip, embed_images, lay_out_checked
 
@@ -133,7 +133,9 @@ class CardsRenderer:
             rtl = direction_of(job.talk.language) == "rtl"
             pages = self._sheet_pages(work, imposition, options.duplex, options.flip, options.offset, rtl)
             title = job.talk.title.plain
-            data = imposer.sheets(faces, imposition, pages, f"{title} · cards")
+            tr = translator(job.talk)
+            sheets_title = tr.label("title-cards", "cards")
+            data = imposer.sheets(faces, imposition, pages, f"{title} · {sheets_title}")
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"
             count = len(work.printed)
             copies = f" ({work.distinct} distinct)" if count != work.distinct else ""
@@ -146,7 +148,8 @@ class CardsRenderer:
             result.outputs.append(Output("cards.pdf", data, summary, seconds))
             started = time.perf_counter()
             order = [face for pair in work.printed for face in pair]
-            data = imposer.print_shop(faces, order, f"{title} · cards for print")
+            print_title = tr.label("title-print", "cards for print")
+            data = imposer.print_shop(faces, order, f"{title} · {print_title}")
             size = imposition.card
             summary = f"{count} cards, front and back each, {size[0]:g}x{size[1]:g} mm + {bleed:g} mm bleed"
             result.outputs.append(Output("cards-print.pdf", data, summary, time.perf_counter() - started))

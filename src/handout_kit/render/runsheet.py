@@ -203,6 +203,7 @@ def printing(talk: Talk, paper: str) -> str | None:
         return None
     sheets = -(-count // imposition.per_sheet)
     tr = translator(talk)
+    opening, closing = tr.quotes[:2]  # the title in the language's quotation marks
     once = [s for s in sets if s.kind == "exercise" and s.copies == 1]
     parts = []
     if len(once) > 1:
@@ -210,7 +211,7 @@ def printing(talk: Talk, paper: str) -> str | None:
     for card_set in sets:
         if card_set in once and len(once) > 1:
             continue
-        title = f"\u201c{card_set.title}\u201d"
+        title = f"{opening}{card_set.title}{closing}"
         if card_set.kind == "exercise":
             what = tr.plural_label(
                 "print-exercise-copies",
