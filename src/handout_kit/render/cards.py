@@ -97,7 +97,7 @@ def refit(work: Plan, fitted: dict[str, float]) -> Plan:
     back: their faces follow the faces already laid out, which keep their places (a replaced
     one is no longer printed). A deck's cards set at the same size share their back again."""
     faces = list(work.faces)
-    added: dict[tuple, int] = {}
+    added: dict[tuple[object, ...], int] = {}
 
     def face(side: str, card: Card) -> int:
         key = (side, card.id if side == "front" else card.back_key, fitted[card.id])
@@ -248,7 +248,7 @@ class CardsRenderer:
     def _lay_out_faces(
         self,
         job: Job,
-        context: dict,
+        context: dict[str, Any],
         faces: list[tuple[str, Card]],
         bleed: float,
         result: Result,
@@ -295,7 +295,7 @@ class CardsRenderer:
         )
 
     def _lay_out_share(
-        self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
+        self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
     ) -> list[Chunk]:
         return [
             self._lay_out_chunk(job, context, faces[i : i + CHUNK_FACES], bleed, pdf)
@@ -303,7 +303,7 @@ class CardsRenderer:
         ]
 
     def _lay_out_chunk(
-        self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
+        self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
     ) -> Chunk:
         """Some faces laid out, one a page: the PDF (empty when not `pdf`: a trial, measured
         only), WeasyPrint's warnings, and how far (mm) each face runs out of its card."""
@@ -332,15 +332,15 @@ class CardsRenderer:
         return worst * MM_PER_PX if worst > OVERFLOW_TOLERANCE_PX else 0.0
 
     def _measure(
-        self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float
+        self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float
     ) -> dict[tuple[str, str, float | None], float]:
         """Trial layouts: how far (mm) each face runs out of its card, by (side, card id,
         type size). A deck's back is laid out once for all its cards at each size."""
 
-        def key(side: str, card: Card) -> tuple:
+        def key(side: str, card: Card) -> tuple[object, ...]:
             return (side, card.id if side == "front" else card.back_key, card.base_pt)
 
-        keys: dict[tuple, int] = {}
+        keys: dict[tuple[object, ...], int] = {}
         distinct: list[tuple[str, Card]] = []
         for side, card in faces:
             if key(side, card) not in keys:
@@ -350,7 +350,9 @@ class CardsRenderer:
         spills = [spill for _, _, chunk in answers for spill in chunk]
         return {(side, card.id, card.base_pt): spills[keys[key(side, card)]] for side, card in faces}
 
-    def _step_down(self, job: Job, context: dict, cards: list[Card], bleed: float) -> dict[str, float]:
+    def _step_down(
+        self, job: Job, context: dict[str, Any], cards: list[Card], bleed: float
+    ) -> dict[str, float]:
         """For each card, the largest step of the ladder at which both its faces fit, else the
         floor: all cards at all steps laid out as one trial (front and back a page each)."""
         steps = card_steps(context["card_size"])[1:]
@@ -365,7 +367,7 @@ class CardsRenderer:
         return fitted
 
     def _too_long(
-        self, job: Job, context: dict, work: Plan, spills: list[float], bleed: float
+        self, job: Job, context: dict[str, Any], work: Plan, spills: list[float], bleed: float
     ) -> list[BuildWarning]:
         """A warning for each printed face that does not fit even at the floor, naming the
         smallest larger preset on which its card fits, measured at that preset's own floor."""
@@ -406,7 +408,9 @@ class CardsRenderer:
             )
         return warnings
 
-    def _preset_that_holds(self, job: Job, context: dict, cards: list[Card], bleed: float) -> dict[str, str]:
+    def _preset_that_holds(
+        self, job: Job, context: dict[str, Any], cards: list[Card], bleed: float
+    ) -> dict[str, str]:
         """For each card (by id), the smallest preset larger than the cards' size on which both
         its faces fit at that preset's floor, laid out there; a card no preset holds is left out."""
         size = context["card_size"]
@@ -463,7 +467,8 @@ def _load_hyphenation(language: str) -> None:
         pyphen.Pyphen(lang=lang)
 
 
-_WORK: tuple | None = None  # what forked chunk processes read (set just before the fork)
+# what forked chunk processes read (set just before the fork)
+_WORK: tuple[CardsRenderer, Job, dict[str, Any], float] | None = None
 
 
 def _lay_out_share(faces: list[tuple[str, Card]]) -> list[Chunk]:
