@@ -349,23 +349,77 @@ def test_default_talk_cards_and_html(tmp_path: Path) -> None:
     assert "How to use these cards" in html and "Sort the cards: which of these" in html
 
 
-def test_an_overflowing_card_is_reported_and_fails_strict(make_talk) -> None:
-    long = " ".join(["This prompt is far too long for a poker card."] * 30)
-    exercise = f"""\
+def wordy_exercise(sentences: int) -> str:
+    """An exercise whose prompt is `sentences` times the same sentence (on line 19 of the talk)."""
+    prompt = " ".join(["Tell your neighbour what you would change first."] * sentences)
+    return f"""\
 exercises:
   - id: wordy
     title: A wordy exercise
-    prompt: {long}
+    prompt: {prompt}
     steps: [{{text: Read it, minutes: 5}}]
     grouping: {{mode: alone}}
     minutes: 5
 """
-    project = make_talk(MINIMAL_TALK + exercise)
+
+
+def prompt_size(path: Path, page: int = 0) -> float:
+    """The type size (pt) most of the characters of a face in the print-shop file are set in."""
+    with pdfplumber.open(path) as pdf:
+        sizes = [round(c["size"], 2) for c in pdf.pages[page].chars]
+    return max(set(sizes), key=sizes.count)
+
+
+def test_a_card_a_little_too_long_steps_its_type_down_and_fits(make_talk) -> None:
+    normal = build_cards(make_talk, MINIMAL_TALK + wordy_exercise(2), "--strict")
+    normal_pt = prompt_size(normal / "cards-print.pdf")
+    project = make_talk(MINIMAL_TALK + wordy_exercise(9))  # overflows a poker card at its own size
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--strict")
+    assert result.exit_code == 0, result.output
+    assert "overflow" not in result.output
+    assert "1 set smaller to fit" in result.output
+    path = project / "build" / "cards-print.pdf"
+    assert prompt_size(path) < normal_pt * 0.95  # one step or more down the ladder
+    reader = read_pdf(path)
+    trim = reader.pages[0].trimbox
+    height = float(reader.pages[0].mediabox.height)
+    box = (float(trim.left), height - float(trim.top), float(trim.right), height - float(trim.bottom))
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        inside = " ".join(text_in(page, box).split())
+        assert len(page.chars) == len(  # every character of the face lies inside the trimmed card
+            [c for c in page.chars if box[0] <= c["x0"] and c["x1"] <= box[2] and box[1] <= c["top"]]
+        )
+        assert all(c["bottom"] <= box[3] for c in page.chars)
+        lines = sorted({round(c["top"], 1) for c in page.chars})
+        foot = [c for c in page.chars if round(c["top"], 1) == lines[-1]]  # the card's number, "1 / 1"
+        assert "1/1" in "".join(c["text"] for c in foot).replace(" ", "")
+        body = [c for c in page.chars if c not in foot]
+        assert max(c["bottom"] for c in body) < min(c["top"] for c in foot)  # no text runs into the foot
+    assert inside.count("what you would change first.") == 9  # all of the prompt, none cut off
+
+
+def test_a_card_far_too_long_is_reported_at_the_floor_with_a_preset_that_holds_it(make_talk) -> None:
+    project = make_talk(MINIMAL_TALK + wordy_exercise(18))
     result = run_cli("build", project, "--only", "cards", "--format", "pdf")
-    assert result.exit_code == 0
-    assert "the front of card \u201cA wordy exercise\u201d (" in result.output
-    assert "talk.yaml:19) overflows by" in result.output
-    assert_clean_failure(run_cli("build", project, "--only", "cards", "--strict"), "overflows")
+    assert result.exit_code == 0, result.output
+    output = " ".join(result.output.split())
+    assert (
+        "content/talk.yaml:19: cards: the front of card \u201cA wordy exercise\u201d overflows by" in output
+    )
+    assert re.search(r"overflows by \d+\.\d mm even at 7\.1 pt type \(the floor\)", output), output
+    assert "[card-overflow]" in output
+    match = re.search(r"cards\.size: ([\w-]+) \(", output)
+    assert match and match[1] in {"tarot", "index-3x5", "a6", "index-4x6"}, output  # larger than poker
+    assert_clean_failure(
+        run_cli("build", project, "--only", "cards", "--strict"),
+        "pt type (the floor)",
+        match[1],
+        "talk.yaml:19",
+    )
+    # measured, not guessed: on the preset it names the card fits (stepped down as far as it must)
+    text = MINIMAL_TALK + wordy_exercise(18) + f"cards:\n  size: {match[1]}\n"
+    build_cards(make_talk, text, "--strict")
 
 
 EXERCISE = """\

@@ -9,13 +9,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..cards import Card, CardSet, build_card_sets, select_sets
 from ..errors import BuildWarning, ContentError
 from ..i18n import direction_of, translator
-from ..imposition import PAPER_MM, Imposition, impose, parse_card_size
+from ..imposition import CARD_PRESETS_MM, PAPER_MM, Imposition, impose, parse_card_size
 from .base import PAPER_NAMES, Job, Output, Result, _data_uri, clip, embed_images, lay_out_checked
 
 if TYPE_CHECKING:
@@ -30,17 +31,33 @@ OVERFLOW_TOLERANCE_PX = 1.0
 CHUNK_FACES = 100  # faces one layout holds at most: bounds memory
 PARALLEL_FACES = 40  # from this many faces on, two processes share the layout
 MM_PER_PX = 25.4 / 96
+SIDES = ("front", "back")
+
+# A laid-out chunk of faces: its PDF, WeasyPrint's warnings, how far (mm) each face runs over.
+Chunk = tuple[bytes, list[BuildWarning], list[float]]
 
 # The card's type size grows with its width, but slowly (a third power of it), and stops at
 # 10.5 pt: a larger card holds more text instead of the same text set larger.
 POKER_WIDTH_MM, POKER_TYPE_PT = 63.0, 9.1
 LARGEST_TYPE_PT = 10.5
+# A card whose text does not fit steps its type down, to 78% of its size and never below 7 pt
+# (see docs/content-format.md, cards); only a card that does not fit even there is reported.
+CARD_STEPS = (1.0, 0.93, 0.86, 0.78)
+CARD_FLOOR_PT = 7.0
 
 
 def card_type_pt(size: tuple[float, float]) -> float:
-    """The type size (pt) a card of `size` (mm) is set in."""
+    """The type size (pt) a card of `size` (mm) is set in before any stepping down."""
     width = min(size)  # a landscape card reads across its short side's measure too
     return round(min(LARGEST_TYPE_PT, POKER_TYPE_PT * (width / POKER_WIDTH_MM) ** 0.3), 2)
+
+
+def card_steps(size: tuple[float, float]) -> list[float]:
+    """The type sizes a card of `size` may be set in, largest first, down to its floor (never
+    below CARD_FLOOR_PT, nor above the card's own size on a card too small for the floor)."""
+    base = card_type_pt(size)
+    sizes = [round(min(base, max(CARD_FLOOR_PT, base * factor)), 2) for factor in CARD_STEPS]
+    return list(dict.fromkeys(sizes))
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,27 @@ def plan(sets: list[CardSet]) -> Plan:
     return Plan(faces, printed, len(fronts))
 
 
+def refit(work: Plan, fitted: dict[str, float]) -> Plan:
+    """`work` with each card of `fitted` (id -> type size) set at its own type size, front and
+    back: their faces follow the faces already laid out, which keep their places (a replaced
+    one is no longer printed). A deck's cards set at the same size share their back again."""
+    faces = list(work.faces)
+    added: dict[tuple[object, ...], int] = {}
+
+    def face(side: str, card: Card) -> int:
+        key = (side, card.id if side == "front" else card.back_key, fitted[card.id])
+        if key not in added:
+            added[key] = len(faces)
+            faces.append((side, replace(card, base_pt=fitted[card.id])))
+        return added[key]
+
+    printed = []
+    for front, back in work.printed:
+        card = work.faces[front][1]
+        printed.append((face("front", card), face("back", card)) if card.id in fitted else (front, back))
+    return Plan(faces, printed, work.distinct)
+
+
 class CardsRenderer:
     """Renders `cards.pdf`, `cards-print.pdf`, `cards-calibration.pdf` and `cards.html`."""
 
@@ -106,7 +144,10 @@ class CardsRenderer:
             logo_light=_data_uri(logo_light, job.content_dir, job.network_timeout) if logo_light else None,
         )
         if "pdf" in job.formats:
-            self._pdfs(job, context, work, imposition, paper, result)
+            fitted = self._pdfs(job, context, work, imposition, paper, result)
+            # cards.html shows each card at the type size it is printed in
+            cards = [replace(card, base_pt=fitted[card.id]) if card.id in fitted else card for card in cards]
+            context["cards"] = cards
         if "html" in job.formats:
             screen = embed_images(job.templates.render(SCREEN_TEMPLATE, **context), job)
             result.outputs.append(
@@ -116,7 +157,9 @@ class CardsRenderer:
 
     def _pdfs(
         self, job: Job, context: dict, work: Plan, imposition: Imposition, paper: str, result: Result
-    ) -> None:
+    ) -> dict[str, float]:
+        """The sheets, the print-shop file and the calibration sheet; returns the type size (pt)
+        of each card that was stepped down to fit (by id)."""
         from .. import imposer
 
         started = time.perf_counter()
@@ -127,7 +170,23 @@ class CardsRenderer:
         def meanwhile() -> None:
             calibration.append(self._calibration(job, context, paper, result))
 
-        documents = self._lay_out_faces(job, context, work.faces, bleed, result, meanwhile)
+        documents, spills = self._lay_out_faces(job, context, work.faces, bleed, result, meanwhile)
+        laid_out = len(work.faces)
+        over = {
+            work.faces[front][1].id: work.faces[front][1]
+            for front, back in work.printed
+            if spills[front] or spills[back]
+        }
+        fitted = self._step_down(job, context, list(over.values()), bleed) if over else {}
+        fitted = {key: pt for key, pt in fitted.items() if pt < context["base_pt"]}
+        if fitted:  # lay out again the faces of the cards set smaller, and place those
+            work = refit(work, fitted)
+            answers = self._lay_out_share(job, context, work.faces[laid_out:], bleed)
+            self._keep_warnings(answers, result)
+            documents += [data for data, _, _ in answers]
+            spills += [spill for _, _, chunk in answers for spill in chunk]
+            laid_out = len(work.faces)
+        result.warnings.extend(self._too_long(job, context, work, spills, bleed))
         faces = imposer.Faces(documents, imposition.card, bleed)
         try:
             rtl = direction_of(job.talk.language) == "rtl"
@@ -139,10 +198,11 @@ class CardsRenderer:
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"
             count = len(work.printed)
             copies = f" ({work.distinct} distinct)" if count != work.distinct else ""
+            smaller = f", {len(fitted)} set smaller to fit" if fitted else ""
             summary = (
                 f"{count} cards{copies}, {imposition.per_sheet} a sheet "
                 f"({imposition.columns}x{imposition.rows}), "
-                f"{len(pages)} {PAPER_NAMES[paper]} pages, {sides}; {len(work.faces)} faces laid out"
+                f"{len(pages)} {PAPER_NAMES[paper]} pages, {sides}; {laid_out} faces laid out{smaller}"
             )
             seconds = time.perf_counter() - started
             result.outputs.append(Output("cards.pdf", data, summary, seconds))
@@ -156,6 +216,7 @@ class CardsRenderer:
         finally:
             faces.close()
         result.outputs.extend(calibration)
+        return fitted
 
     def _sheet_pages(
         self, work: Plan, imposition: Imposition, duplex: bool, flip: str, offset: Any, rtl: bool = False
@@ -188,11 +249,18 @@ class CardsRenderer:
         return pages
 
     def _lay_out_faces(
-        self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float, result: Result, meanwhile
-    ) -> list[bytes]:
-        """The faces as PDF documents of at most CHUNK_FACES pages each. When there are enough
-        of them and this is the build's only process, a forked process lays out the second
-        half while this one lays out the first and then runs `meanwhile` (the calibration)."""
+        self,
+        job: Job,
+        context: dict[str, Any],
+        faces: list[tuple[str, Card]],
+        bleed: float,
+        result: Result,
+        meanwhile: Callable[[], None],
+    ) -> tuple[list[bytes], list[float]]:
+        """The faces as PDF documents of at most CHUNK_FACES pages each, and how far (mm) each
+        face's text runs out of its card (0 when it fits). When there are enough of them and
+        this is the build's only process, a forked process lays out the second half while
+        this one lays out the first and then runs `meanwhile` (the calibration)."""
         global _WORK
         share = len(faces) // 2 if job.fork and self._parallel(len(faces)) else len(faces)
         mine, theirs = faces[:share], faces[share:]
@@ -213,9 +281,13 @@ class CardsRenderer:
             if pool is not None:
                 pool.shutdown()
             _WORK = None
-        for _, warnings in answers:
+        self._keep_warnings(answers, result)
+        return [data for data, _, _ in answers], [spill for _, _, spills in answers for spill in spills]
+
+    @staticmethod
+    def _keep_warnings(answers: list[Chunk], result: Result) -> None:
+        for _, warnings, _ in answers:
             result.warnings.extend(w for w in warnings if w not in result.warnings)
-        return [data for data, _ in answers]
 
     @staticmethod
     def _parallel(faces: int) -> bool:
@@ -226,16 +298,18 @@ class CardsRenderer:
         )
 
     def _lay_out_share(
-        self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float
-    ) -> list[tuple[bytes, list[BuildWarning]]]:
+        self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
+    ) -> list[Chunk]:
         return [
-            self._lay_out_chunk(job, context, faces[i : i + CHUNK_FACES], bleed)
+            self._lay_out_chunk(job, context, faces[i : i + CHUNK_FACES], bleed, pdf)
             for i in range(0, len(faces), CHUNK_FACES)
         ]
 
     def _lay_out_chunk(
-        self, job: Job, context: dict, faces: list[tuple[str, Card]], bleed: float
-    ) -> tuple[bytes, list[BuildWarning]]:
+        self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
+    ) -> Chunk:
+        """Some faces laid out, one a page: the PDF (empty when not `pdf`: a trial, measured
+        only), WeasyPrint's warnings, and how far (mm) each face runs out of its card."""
         html = job.templates.render(FACES_TEMPLATE, **context, faces=faces, bleed=bleed)
         html = inline_variables(
             html,
@@ -248,33 +322,117 @@ class CardsRenderer:
         )
         local = Result()
         layout = lay_out_checked(job, html, self.name, local)
-        local.warnings.extend(self._overflows(layout, faces))
-        return layout.pdf(self.name, job.pdf_variant("cards.pdf")), local.warnings
+        spills = [self._spill(layout, index) for index in range(len(faces))]
+        data = layout.pdf(self.name, job.pdf_variant("cards.pdf")) if pdf else b""
+        return data, local.warnings, spills
 
-    def _overflows(self, layout: Layout, faces: list[tuple[str, Card]]) -> list[BuildWarning]:
+    @staticmethod
+    def _spill(layout: Layout, index: int) -> float:
+        """How far (mm) the text of the face on page `index` runs out of its card, 0 if it fits."""
+        worst = 0.0
+        for _element, below, right in layout.overflows(index, "card-content"):
+            worst = max(worst, below, right)
+        return worst * MM_PER_PX if worst > OVERFLOW_TOLERANCE_PX else 0.0
+
+    def _measure(
+        self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float
+    ) -> dict[tuple[str, str, float | None], float]:
+        """Trial layouts: how far (mm) each face runs out of its card, by (side, card id,
+        type size). A deck's back is laid out once for all its cards at each size."""
+
+        def key(side: str, card: Card) -> tuple[object, ...]:
+            return (side, card.id if side == "front" else card.back_key, card.base_pt)
+
+        keys: dict[tuple[object, ...], int] = {}
+        distinct: list[tuple[str, Card]] = []
+        for side, card in faces:
+            if key(side, card) not in keys:
+                keys[key(side, card)] = len(distinct)
+                distinct.append((side, card))
+        answers = self._lay_out_share(job, context, distinct, bleed, pdf=False)
+        spills = [spill for _, _, chunk in answers for spill in chunk]
+        return {(side, card.id, card.base_pt): spills[keys[key(side, card)]] for side, card in faces}
+
+    def _step_down(
+        self, job: Job, context: dict[str, Any], cards: list[Card], bleed: float
+    ) -> dict[str, float]:
+        """For each card, the largest step of the ladder at which both its faces fit, else the
+        floor: all cards at all steps laid out as one trial (front and back a page each)."""
+        steps = card_steps(context["card_size"])[1:]
+        if not steps:  # a card too small for the floor: its size is the floor
+            return {card.id: context["base_pt"] for card in cards}
+        trials = [(side, replace(card, base_pt=step)) for card in cards for step in steps for side in SIDES]
+        spill = self._measure(job, context, trials, bleed)
+        fitted: dict[str, float] = {}
+        for card in cards:
+            fits = [step for step in steps if not any(spill[(side, card.id, step)] for side in SIDES)]
+            fitted[card.id] = fits[0] if fits else steps[-1]
+        return fitted
+
+    def _too_long(
+        self, job: Job, context: dict[str, Any], work: Plan, spills: list[float], bleed: float
+    ) -> list[BuildWarning]:
+        """A warning for each printed face that does not fit even at the floor, naming the
+        smallest larger preset on which its card fits, measured at that preset's own floor."""
+        used = dict.fromkeys(face for pair in work.printed for face in pair)
+        over = [(index, spills[index]) for index in used if spills[index]]
+        if not over:
+            return []
+        holds = self._preset_that_holds(job, context, [work.faces[index][1] for index, _ in over], bleed)
         warnings: list[BuildWarning] = []
-        for index, (side, card) in enumerate(faces):
-            for _element, below, right in layout.overflows(index, "card-content"):
-                if below > OVERFLOW_TOLERANCE_PX or right > OVERFLOW_TOLERANCE_PX:
-                    title = clip(
-                        _plain(card.statement or card.title)
-                        if side == "front"
-                        else _plain(card.deck_title or card.title)
-                    )
-                    file, _, line = card.where.rpartition(":")
-                    by = max(below, right) * 0.2646
-                    warnings.append(
-                        BuildWarning(
-                            "card-overflow",
-                            f"the {side} of card \u201c{title}\u201d overflows by {by:.1f} mm",
-                            self.name,
-                            file or card.where,
-                            int(line) if line.isdigit() else None,
-                            hint="shorten its text or choose a larger card size",
-                        )
-                    )
-                    break
+        for index, by in over:
+            side, card = work.faces[index]
+            title = clip(
+                _plain(card.statement or card.title)
+                if side == "front"
+                else _plain(card.deck_title or card.title)
+            )
+            floor = card.base_pt or context["base_pt"]
+            preset = holds.get(card.id)
+            if preset is None:
+                hint = "shorten its text; no preset size holds it"
+            else:
+                width, height = CARD_PRESETS_MM[preset]
+                hint = (
+                    f"shorten its text, or choose a larger card: "
+                    f"cards.size: {preset} ({width:g}x{height:g} mm) holds it"
+                )
+            file, _, line = card.where.rpartition(":")
+            warnings.append(
+                BuildWarning(
+                    "card-overflow",
+                    f"the {side} of card \u201c{title}\u201d overflows by {by:.1f} mm "
+                    f"even at {floor:g} pt type (the floor)",
+                    self.name,
+                    file or card.where,
+                    int(line) if line.isdigit() else None,
+                    hint=hint,
+                )
+            )
         return warnings
+
+    def _preset_that_holds(
+        self, job: Job, context: dict[str, Any], cards: list[Card], bleed: float
+    ) -> dict[str, str]:
+        """For each card (by id), the smallest preset larger than the cards' size on which both
+        its faces fit at that preset's floor, laid out there; a card no preset holds is left out."""
+        size = context["card_size"]
+        found: dict[str, str] = {}
+        cards = list({card.id: card for card in cards}.values())
+        for name, preset in sorted(CARD_PRESETS_MM.items(), key=lambda item: item[1][0] * item[1][1]):
+            waiting = [card for card in cards if card.id not in found]
+            if not waiting:
+                break
+            if preset[0] * preset[1] <= size[0] * size[1]:
+                continue
+            floor = card_steps(preset)[-1]
+            there = {**context, "card_size": preset, "base_pt": card_type_pt(preset)}
+            trials = [(side, replace(card, base_pt=floor)) for card in waiting for side in SIDES]
+            spill = self._measure(job, there, trials, bleed)
+            for card in waiting:
+                if not any(spill[(side, card.id, floor)] for side in SIDES):
+                    found[card.id] = name
+        return found
 
     def _calibration(self, job: Job, context: dict, paper: str, result: Result) -> Output:
         started = time.perf_counter()
@@ -312,16 +470,17 @@ def _load_hyphenation(language: str) -> None:
         pyphen.Pyphen(lang=lang)
 
 
-_WORK: tuple | None = None  # what forked chunk processes read (set just before the fork)
+# what forked chunk processes read (set just before the fork)
+_WORK: tuple[CardsRenderer, Job, dict[str, Any], float] | None = None
 
 
-def _lay_out_share(faces: list[tuple[str, Card]]) -> list[tuple[bytes, list[BuildWarning]]]:
+def _lay_out_share(faces: list[tuple[str, Card]]) -> list[Chunk]:
     assert _WORK is not None
     renderer, job, context, bleed = _WORK
     return renderer._lay_out_share(job, context, faces, bleed)
 
 
-def _plain(markup) -> str:
+def _plain(markup: object) -> str:
     from markupsafe import Markup
 
     return Markup(markup or "").striptags()
