@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import operator
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,9 @@ class RootedLoader(jinja2.FileSystemLoader):
         super().__init__(root, followlinks=True)
         self.root = Path(root).resolve()
 
-    def get_source(self, environment: jinja2.Environment, template: str):
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         if filename is None or not Path(filename).resolve().is_relative_to(self.root):
             # Not TemplateNotFound: the next folder in the lookup must not be tried instead.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from .errors import BuildWarning, KitError, Problem, suggestion
-from .schema import CardDeck, Exercise, Talk
+from .schema import CardDeck, Exercise, Point, Question, Talk
 
 
 class SelectionError(KitError):
@@ -43,7 +43,7 @@ class Card:
     base_pt: float | None = None  # this card's own type size, when it differs from its set's
 
     @property
-    def back_key(self) -> tuple:
+    def back_key(self) -> tuple[str, ...]:
         """Cards whose backs print the same share this key: a deck's backs are laid out once."""
         if self.kind == "exercise":
             return ("exercise", self.id)
@@ -154,7 +154,11 @@ def _card_sets(talk: Talk) -> tuple[list[CardSet], list[Problem]]:
 
 
 def _copies(
-    talk: Talk, owner: Exercise | CardDeck, copies: int | str, exercise: Exercise | None, problems: list
+    talk: Talk,
+    owner: Exercise | CardDeck,
+    copies: int | str,
+    exercise: Exercise | None,
+    problems: list[Problem],
 ) -> tuple[int, str]:
     """How many sets `copies` asks for, and how it was counted ("one per group of 4")."""
     people = talk.session.participants
@@ -235,7 +239,9 @@ def _prompt_cards(talk: Talk, colors: dict[str, str]) -> list[Card]:
     from .i18n import translator
 
     words = translator(talk)
-    places = [(words.point(n), f"point-{p.id or n}", p) for n, p in enumerate(talk.points, start=1)]
+    places: list[tuple[str, str, Point | Question]] = [
+        (words.point(n), f"point-{p.id or n}", p) for n, p in enumerate(talk.points, start=1)
+    ]
     places += [(words.question(n), f"question-{q.id or n}", q) for n, q in enumerate(talk.questions, start=1)]
     for label, card_id, owner in places:
         if owner.card is None:

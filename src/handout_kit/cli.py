@@ -296,7 +296,16 @@ def check(
 )
 @allow_network_option
 @network_timeout_option
-def serve(source, out_dir, only, paper, templates_dir, port, allow_network, network_timeout) -> None:
+def serve(
+    source: Path | None,
+    out_dir: Path | None,
+    only: tuple[str, ...],
+    paper: str | None,
+    templates_dir: Path | None,
+    port: int,
+    allow_network: bool,
+    network_timeout: float,
+) -> None:
     """Build, serve build/ on 127.0.0.1, and rebuild on every save; open pages reload."""
     from .build import BuildOptions
     from .serve import serve as run_server
@@ -334,7 +343,7 @@ def templates() -> None:
 @templates.command("list")
 @source_argument
 @templates_option
-def templates_list(source, templates_dir) -> None:
+def templates_list(source: Path | None, templates_dir: Path | None) -> None:
     """Every template and stylesheet, and which file is in effect for it."""
     from .discover import find_content, project_dir_of
     from .project import list_templates
@@ -352,7 +361,7 @@ def templates_list(source, templates_dir) -> None:
 @templates.command("eject")
 @click.argument("name")
 @source_argument
-def templates_eject(name, source) -> None:
+def templates_eject(name: str, source: Path | None) -> None:
     """Copy built-in template NAME into the talk's templates/ folder to edit."""
     from .discover import find_content, project_dir_of
     from .project import eject_template

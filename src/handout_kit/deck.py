@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -333,7 +334,7 @@ def _apply(slides: list[Slide], specs: list[SlideSpec]) -> tuple[list[Slide], li
 
 
 def _override(slide: Slide, spec: SlideSpec) -> Slide:
-    changes: dict = {"hidden": spec.hidden}
+    changes: dict[str, Any] = {"hidden": spec.hidden}
     if spec.title is not None or spec.body is not None:
         changes.update(where=spec.where, changed=True)  # what it shows is written there now
     if spec.title is not None:

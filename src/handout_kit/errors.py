@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -99,7 +99,7 @@ class KitError(click.ClickException):
     def __init__(self, message: str) -> None:
         super().__init__(clean(message))
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(click.style("error: ", fg="red", bold=True) + self.format_message(), err=True)
 
 
@@ -112,7 +112,8 @@ class ContentError(KitError):
         header = f"{count} problem{'s' if count != 1 else ''} in the talk's content:"
         super().__init__("\n".join([header, *(f"  {problem}" for problem in self.problems)]))
 
-    def __reduce__(self):  # crosses from a render process intact
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        # Crosses from a render process intact.
         return (type(self), (self.problems,))
 
 

@@ -139,7 +139,7 @@ def embedded_font_css(faces: list[Face], text: str, cache_dir: Path | None = Non
     return "\n".join(rules), missing
 
 
-_scan: list[subprocess.Popen] = []  # fontconfig's listing, started early by `start_coverage_scan`
+_scan: list[subprocess.Popen[str]] = []  # fontconfig's listing, started early by `start_coverage_scan`
 
 
 def start_coverage_scan() -> None:
@@ -160,9 +160,9 @@ def installed_coverage() -> tuple[list[int], list[int]] | None:
     listing, _ = _scan.pop().communicate()
     ranges = []
     for part in set(listing.split()):  # fonts share most ranges: parse each once
-        first, _, last = part.partition("-")
+        low, _, high = part.partition("-")
         try:
-            ranges.append((int(first, 16), int(last or first, 16)))
+            ranges.append((int(low, 16), int(high or low, 16)))
         except ValueError:
             continue
     starts: list[int] = []

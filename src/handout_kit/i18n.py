@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -197,7 +197,8 @@ class Translator:
         label = self.labels.get(context)
         if label is not None:
             return _escaped(label.pick(""))
-        return self._gettext.pgettext(context, message)
+        # Babel types pgettext as `str | object`; it gives the translation or `message`, a str.
+        return cast(str, self._gettext.pgettext(context, message))
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         label = self.labels.get(context)
@@ -430,11 +431,11 @@ def current() -> Translator:
     return _current.get() or ENGLISH
 
 
-def using(talk_translator: Translator | None) -> contextvars.Token:
+def using(talk_translator: Translator | None) -> contextvars.Token[Translator | None]:
     return _current.set(talk_translator)
 
 
-def done(token: contextvars.Token) -> None:
+def done(token: contextvars.Token[Translator | None]) -> None:
     _current.reset(token)
 
 

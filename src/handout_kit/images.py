@@ -8,9 +8,13 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .network import is_remote
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 # A handout at 300 dpi needs under 9 million pixels a page; a 60-million-pixel limit lets
 # any camera's photo through and stops a decompression bomb (30000x30000 is 900 million).
@@ -102,7 +106,7 @@ def _inspect_svg(path: Path, name: str, content_dir: Path, allow_network: bool) 
     return found
 
 
-def _svg_references(root) -> list[str]:
+def _svg_references(root: ElementTree.Element) -> list[str]:
     """Every address an SVG names: href attributes, and url() or @import in its styles."""
     found = []
     for element in root.iter():

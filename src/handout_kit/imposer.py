@@ -56,7 +56,7 @@ class Faces:
         pdf = pikepdf.new()
         first = self.sources[0]
         info = {key: value for key, value in first.docinfo.items()}
-        info[Name.Title] = pikepdf.String(title)
+        info[Name.Title] = pikepdf.String(title)  # type: ignore[index]  # a Name key; pikepdf's stubs want str
         pdf.docinfo = pdf.make_indirect(Dictionary(info))
         if Name.Lang in first.Root:
             pdf.Root.Lang = first.Root.Lang

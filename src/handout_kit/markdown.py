@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from markupsafe import Markup
 
 _refused: list[str] = []
@@ -22,11 +24,11 @@ def _parser(language: str = "en") -> MarkdownIt:
     md.enable(["replacements", "smartquotes", "strikethrough"])
     if language.lower().split("-")[0] == "fr":
         md.core.ruler.push("french_spacing", _french_spacing)
-    md.validateLink = _allowed_link
+    md.validateLink = _allowed_link  # type: ignore[method-assign]  # markdown-it-py's hook for it
     return md
 
 
-def _french_spacing(state) -> None:
+def _french_spacing(state: StateCore) -> None:
     from .i18n import french_spacing
 
     for token in state.tokens:
@@ -73,7 +75,7 @@ class Text:
 _SPACED_TARGET = re.compile(r"(!?\[[^\]\n]*\])\(([^()<>\"'\n]*?[^()<>\"'\s][ \t]+[^()<>\"'\n]*?)\)")
 
 
-def _set_addresses(tokens) -> None:
+def _set_addresses(tokens: list[Token]) -> None:
     """An address written as a link (`<https://...>`) prints as addresses do everywhere in
     the kit: breaking only at its slashes and dots, never at its own hyphens."""
     from markdown_it.token import Token
@@ -127,7 +129,7 @@ def plain_text(source: str) -> str:
     return "".join(words).strip()
 
 
-def _missing_alt(tokens) -> tuple[str, ...]:
+def _missing_alt(tokens: list[Token]) -> tuple[str, ...]:
     found: list[str] = []
     for token in tokens:
         if token.type == "image" and not (token.content or "").strip():
@@ -137,7 +139,7 @@ def _missing_alt(tokens) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _images(tokens) -> tuple[str, ...]:
+def _images(tokens: list[Token]) -> tuple[str, ...]:
     found: list[str] = []
     for token in tokens:
         if token.type == "image":

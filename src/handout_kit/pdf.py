@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML, Document
@@ -35,7 +35,7 @@ TALK_BASE_URL = f"file://{TALK_ROOT}/"
 TEMPLATE_FILE_TYPES = (".css", ".woff", ".woff2", ".ttf", ".otf")
 
 
-class ProjectFetcher(URLFetcher):
+class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types
     """Fetches only `data:` URLs, files inside the talk's folder, stylesheets and fonts inside
     a template folder, plus web addresses when a network timeout is given (`--allow-network`);
     records what it refused. Every path is checked after its symlinks are followed."""
@@ -49,7 +49,7 @@ class ProjectFetcher(URLFetcher):
         self.network_timeout = network_timeout
         self.refused: list[str] = []
 
-    def fetch(self, url: str, headers: dict | None = None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower()
         if scheme == "data":
             return super().fetch(url, headers)
@@ -355,15 +355,15 @@ class Layout:
         }
 
 
-def _hides(element) -> bool:
+def _hides(element: Any) -> bool:
     """Whether the HTML element is hidden from assistive technology: aria-hidden, a
     presentational role, or an image with an empty alt text (decorative by HTML's rules)."""
     if element.get("aria-hidden") == "true" or element.get("role") in ("presentation", "none"):
         return True
-    return element.tag == "img" and element.get("alt") == ""
+    return bool(element.tag == "img" and element.get("alt") == "")
 
 
-def _walk(box, hidden: bool, picture):
+def _walk(box: Any, hidden: bool, picture: Any) -> Iterator[tuple[Any, bool, Any]]:
     """Every box under `box` (placeholders resolved), with whether the HTML hides it and the
     element of the HTML picture (role="img" with a label) it belongs to, if any."""
     from weasyprint.layout.absolute import AbsolutePlaceholder
@@ -380,7 +380,7 @@ def _walk(box, hidden: bool, picture):
         yield from _walk(child, hidden, picture)
 
 
-def _is_picture(element) -> bool:
+def _is_picture(element: Any) -> bool:
     """An element that is one picture to a screen reader, told by its label (a slide's
     thumbnail); <img> and <svg> are figures of their own already."""
     own_figure = element.tag in ("img", "{http://www.w3.org/2000/svg}svg", "svg")
@@ -411,10 +411,10 @@ def _noting_marks(
         yield noted, shown
         return
 
-    def pdf_tag(tag):
+    def pdf_tag(tag: str) -> Any:
         return _STRUCTURE_TYPES.get(tag) or original_tag(tag)
 
-    def marked(stream, box, tag):
+    def marked(stream: Any, box: Any, tag: str) -> Any:
         page = decorative.get(id(box))
         if page is not None and stream._tags is not None:
             noted.setdefault(page, set()).add(len(stream._tags))  # the id `marked` is about to give
@@ -487,23 +487,23 @@ class Placed:
         return self.box[3] - self.box[1]
 
 
-def _natural_width(box) -> float | None:
+def _natural_width(box: Any) -> float | None:
     try:
         width, _, _ = box.replacement.get_intrinsic_size(
             box.style["image_resolution"], box.style["font_size"]
         )
     except Exception:  # an image kind that cannot tell: treat it as held to its box
         return None
-    return width
+    return float(width) if width is not None else None
 
 
-def _is_image(box) -> bool:
+def _is_image(box: Any) -> bool:
     from weasyprint.formatting_structure import boxes
 
     return isinstance(box, (boxes.InlineReplacedBox, boxes.BlockReplacedBox))
 
 
-def _walk_where(box, where: str):
+def _walk_where(box: Any, where: str) -> Iterator[tuple[Any, str]]:
     """Every box under `box` (itself included) with the `data-where` of the innermost
     element around it."""
     box = getattr(box, "_box", box)  # an absolutely positioned box, behind its placeholder
@@ -515,7 +515,7 @@ def _walk_where(box, where: str):
         yield from _walk_where(child, where)
 
 
-def _walk_marked(box, marked):
+def _walk_marked(box: Any, marked: Any) -> Iterator[tuple[Any, Any]]:
     box = getattr(box, "_box", box)
     element = getattr(box, "element", None)
     if element is not None and element.get("data-where"):
@@ -525,13 +525,15 @@ def _walk_marked(box, marked):
         yield from _walk_marked(child, marked)
 
 
-def _containers(page, name: str):
+def _containers(page: Any, name: str) -> Iterator[Any]:
     for box in page.descendants(placeholders=True):
         if _has_class(box, name):
             yield box
 
 
-def _spills_in(container, area, element, where: str, tolerance: float) -> list[Spill]:
+def _spills_in(
+    container: Any, area: tuple[float, float, float, float], element: Any, where: str, tolerance: float
+) -> list[Spill]:
     from weasyprint.formatting_structure import boxes
 
     left_limit, top_limit, width, height = area
@@ -574,7 +576,7 @@ def _worst_per_container(found: list[Spill]) -> list[Spill]:
     return list(worst.values())
 
 
-def _flow_boxes(page_box):
+def _flow_boxes(page_box: Any) -> Iterator[Any]:
     """Line boxes of the page's flowing content (not its margin boxes), in order."""
     from weasyprint.formatting_structure import boxes
 
@@ -586,7 +588,7 @@ def _flow_boxes(page_box):
                 yield box
 
 
-def _has_class(box, name: str) -> bool:
+def _has_class(box: Any, name: str) -> bool:
     """Whether `box` is the (first) block or inline-block box of an element with class `name`."""
     from weasyprint.formatting_structure import boxes
 
@@ -596,7 +598,7 @@ def _has_class(box, name: str) -> bool:
     return name in (element.get("class") or "").split() and box.element_tag == element.tag
 
 
-def _visible_text(element, tail: str = "") -> str:
+def _visible_text(element: Any, tail: str = "") -> str:
     """The element's text, leaving out decorations marked aria-hidden (hanging numerals)."""
     if element.get("aria-hidden") == "true":
         return tail
@@ -604,8 +606,9 @@ def _visible_text(element, tail: str = "") -> str:
     return (element.text or "") + inner + tail
 
 
-def _bottom(box) -> float:
-    return box.position_y + box.margin_height()
+def _bottom(box: Any) -> float:
+    bottom: float = box.position_y + box.margin_height()
+    return bottom
 
 
 _STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S | re.I)

@@ -9,7 +9,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 import pikepdf
 from pdfua import PdfDocument, Severity, default_registry
@@ -110,7 +110,9 @@ class MarkedContentRule(KitRule):
                 )
 
 
-def _unmarked(stream, resources, depth: int) -> Iterator[str]:
+def _unmarked(
+    stream: pikepdf.Object | pikepdf.Page, resources: pikepdf.Object | None, depth: int
+) -> Iterator[str]:
     """The content operators of `stream` outside any marked-content sequence, looking into the
     form XObjects it paints there."""
     level = 0
@@ -125,14 +127,15 @@ def _unmarked(stream, resources, depth: int) -> Iterator[str]:
         elif operator in TEXT_SHOWING or operator in PAINTING:
             yield operator
         elif operator == "Do" and depth < 8:
-            xobject = _xobject(resources, instruction.operands[0])
+            # A `Do` operand is a name; pikepdf's stubs type operands as Object.
+            xobject = _xobject(resources, cast(Name, instruction.operands[0]))
             if xobject is not None and xobject.get("/Subtype") == Name.Form:
                 yield from _unmarked(xobject, xobject.get("/Resources", resources), depth + 1)
             else:
                 yield operator
 
 
-def _xobject(resources, name) -> pikepdf.Object | None:
+def _xobject(resources: pikepdf.Object | None, name: Name) -> pikepdf.Object | None:
     if not isinstance(resources, Dictionary) or not isinstance(resources.get("/XObject"), Dictionary):
         return None
     return resources.XObject.get(name)
@@ -177,7 +180,9 @@ class ParentTreeRule(KitRule):
                 )
 
 
-def _mcids(stream, resources, depth: int) -> Iterator[int]:
+def _mcids(
+    stream: pikepdf.Object | pikepdf.Page, resources: pikepdf.Object | None, depth: int
+) -> Iterator[int]:
     """The marked-content ids of real content in `stream` and the forms it paints outside
     marked content (a form painted inside a sequence belongs to that sequence)."""
     artifact = 0
@@ -194,7 +199,7 @@ def _mcids(stream, resources, depth: int) -> Iterator[int]:
         elif operator == "EMC" and stack:
             artifact -= stack.pop()
         elif operator == "Do" and depth < 8 and not stack:  # inside a sequence: part of it
-            xobject = _xobject(resources, operands[0])
+            xobject = _xobject(resources, cast(Name, operands[0]))
             if xobject is not None and xobject.get("/Subtype") == Name.Form:
                 yield from _mcids(xobject, xobject.get("/Resources", resources), depth + 1)
 
@@ -226,7 +231,7 @@ class HeadingRule(KitRule):
             previous = level
 
 
-def _has_content(node, depth: int = 0) -> bool:
+def _has_content(node: pikepdf.Object, depth: int = 0) -> bool:
     kids = node.get("/K")
     for kid in kids if isinstance(kids, Array) else [kids]:
         if isinstance(kid, int) or (isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
@@ -64,7 +65,7 @@ def tag_stamped_figure(
     page_index: int,
     xobject: str,
     alt: str,
-    parent: Dictionary | None = None,
+    parent: pikepdf.Object | None = None,
     position: int | None = None,
 ) -> Dictionary:
     """Tag a page placed as a picture: each painting of form XObject `xobject` (e.g. "/Slide3")
@@ -87,7 +88,7 @@ def tag_stamped_figure(
         Dictionary(Type=Name.StructElem, S=Name.Figure, P=parent, Pg=page.obj, K=mcid, Alt=alt)
     )
     wrapped = 0
-    instructions: list = []
+    instructions: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     for instruction in pikepdf.parse_content_stream(page):
         operands, operator = instruction.operands, instruction.operator
         if str(operator) == "Do" and operands and operands[0] == Name(xobject):
@@ -145,14 +146,14 @@ def _as_figure(pdf: Pdf, parents: pikepdf.NumberTree, index: int, alt: str, mcid
         page.obj.Annots = Array(keep)
 
 
-def _ancestors(element: Dictionary) -> list[Dictionary]:
+def _ancestors(element: pikepdf.Object) -> list[pikepdf.Object]:
     chain = [element]
     while isinstance(chain[-1].get("/P"), Dictionary) and chain[-1].P.get("/Type") == Name.StructElem:
         chain.append(chain[-1].P)
     return chain
 
 
-def _descendants(element: Dictionary) -> Iterator[Dictionary]:
+def _descendants(element: pikepdf.Object) -> Iterator[Dictionary]:
     kids = element.get("/K")
     for kid in kids if isinstance(kids, Array) else [kids]:
         if isinstance(kid, Dictionary) and "/S" in kid:
@@ -169,9 +170,9 @@ def _mark_artifacts(pdf: Pdf, page: pikepdf.Page, hidden: set[int], outside: set
     chosen = hidden | outside
     seen: set[tuple[int, int]] = set()
 
-    def rewrite(stream, resources) -> bytes | None:
+    def rewrite(stream: pikepdf.Object | pikepdf.Page, resources: pikepdf.Object | None) -> bytes | None:
         changed = False
-        out = []
+        out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
         for instruction in pikepdf.parse_content_stream(stream):
             operands, operator = instruction.operands, str(instruction.operator)
             if operator == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary):
@@ -183,7 +184,8 @@ def _mark_artifacts(pdf: Pdf, page: pikepdf.Page, hidden: set[int], outside: set
                     )
                     changed = True
             elif operator == "Do":  # the forms this page paints hold its marked content too
-                form = _form(resources, operands[0])
+                # A `Do` operand is a name; pikepdf's stubs type operands as Object.
+                form = _form(resources, cast(Name, operands[0]))
                 if form is not None and _objgen(form) not in seen:
                     seen.add(_objgen(form))
                     data = rewrite(form, form.get("/Resources", resources))
@@ -197,22 +199,22 @@ def _mark_artifacts(pdf: Pdf, page: pikepdf.Page, hidden: set[int], outside: set
         page.obj.Contents = pdf.make_stream(data)
 
 
-def _form(resources, name) -> pikepdf.Stream | None:
+def _form(resources: pikepdf.Object | None, name: Name) -> pikepdf.Stream | None:
     xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
     xobject = xobjects.get(name) if isinstance(xobjects, Dictionary) else None
     return xobject if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form else None
 
 
-def _drop_content(element: Dictionary, mcid: int) -> None:
+def _drop_content(element: pikepdf.Object, mcid: int) -> None:
     """Take marked-content id `mcid` out of `element`, and the element out of the tree when
     nothing is left in it (then its parent, if that is empty too)."""
     kids = element.get("/K")
     if isinstance(kids, Array):
-        keep = [kid for kid in kids if not (isinstance(kid, int) and int(kid) == mcid)]
+        keep = [kid for kid in kids if not _is_mcid(kid, mcid)]
         element.K = Array(keep)
         empty = not keep
     else:
-        empty = kids is None or (isinstance(kids, int) and int(kids) == mcid)
+        empty = kids is None or _is_mcid(kids, mcid)
         if empty:
             element.K = Array()
     parent = element.get("/P")
@@ -225,7 +227,13 @@ def _drop_content(element: Dictionary, mcid: int) -> None:
         element, parent = parent, parent.get("/P")
 
 
-def _reachable(tree: Dictionary) -> set[tuple[int, int]]:
+def _is_mcid(kid: object, mcid: int) -> bool:
+    """Whether a structure element's kid is marked-content id `mcid` (pikepdf gives PDF
+    integers as Python ints, though its stubs say Object)."""
+    return isinstance(kid, int) and int(kid) == mcid
+
+
+def _reachable(tree: pikepdf.Object) -> set[tuple[int, int]]:
     """The structure elements the tree's root leads to."""
     found: set[tuple[int, int]] = set()
     stack = [tree]
@@ -233,18 +241,22 @@ def _reachable(tree: Dictionary) -> set[tuple[int, int]]:
         node = stack.pop()
         kids = node.get("/K")
         for kid in kids if isinstance(kids, Array) else [kids]:
-            element = isinstance(kid, Dictionary) and kid.get("/Type", Name.StructElem) == Name.StructElem
-            if element and "/S" in kid and _objgen(kid) not in found:
+            if (
+                isinstance(kid, Dictionary)
+                and kid.get("/Type", Name.StructElem) == Name.StructElem
+                and "/S" in kid
+                and _objgen(kid) not in found
+            ):
                 found.add(_objgen(kid))
                 stack.append(kid)
     return found
 
 
-def _objgen(obj) -> tuple[int, int]:
-    return tuple(obj.objgen) if isinstance(obj, pikepdf.Object) else (0, 0)
+def _objgen(obj: object) -> tuple[int, int]:
+    return obj.objgen if isinstance(obj, pikepdf.Object) else (0, 0)
 
 
-def _next_key(tree: Dictionary, parents: pikepdf.NumberTree) -> int:
+def _next_key(tree: pikepdf.Object, parents: pikepdf.NumberTree) -> int:
     key = max((int(k) for k, _ in parents.items()), default=-1) + 1
     tree.ParentTreeNextKey = key + 1
     return key
@@ -253,7 +265,7 @@ def _next_key(tree: Dictionary, parents: pikepdf.NumberTree) -> int:
 # -- tables, links, metadata ---------------------------------------------------------------
 
 
-def _scope_header_cells(tree: Dictionary) -> None:
+def _scope_header_cells(tree: pikepdf.Object) -> None:
     """Every /TH gets a /Scope: /Column in the table's head, /Row when it starts a body row."""
     for cell, row in _header_cells(tree):
         group = row.get("/P")
@@ -269,8 +281,8 @@ def _scope_header_cells(tree: Dictionary) -> None:
         attributes.Scope = scope
 
 
-def _header_cells(tree: Dictionary) -> Iterator[tuple[Dictionary, Dictionary]]:
-    stack: list[Dictionary] = [tree]
+def _header_cells(tree: pikepdf.Object) -> Iterator[tuple[Dictionary, pikepdf.Object]]:
+    stack: list[pikepdf.Object] = [tree]
     while stack:
         node = stack.pop()
         kids = node.get("/K")

@@ -7,15 +7,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from lxml import etree
 
 from .colors import mix, six_digits
 
 if TYPE_CHECKING:
+    from pptx.parts.slide import SlideMasterPart
     from pptx.presentation import Presentation
-    from pptx.slide import SlideLayout
+    from pptx.slide import SlideLayout, SlideMaster
 
     from .schema import Theme
 
@@ -241,9 +242,10 @@ def themed_presentation(theme: Theme, logo: bytes | None) -> Presentation:
     named layout per kind of slide."""
     from pptx import Presentation as new_presentation
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.util import Emu
 
     prs = new_presentation()
-    prs.slide_width, prs.slide_height = SLIDE_W * PX, SLIDE_H * PX
+    prs.slide_width, prs.slide_height = Emu(SLIDE_W * PX), Emu(SLIDE_H * PX)
     master = prs.slide_master
     theme_part = master.part.part_related_by(RT.THEME)
     theme_part._blob = _theme_xml(theme_part.blob, theme)
@@ -290,7 +292,8 @@ def _theme_xml(blob: bytes, theme: Theme) -> bytes:
     fonts.set("name", "handout-kit")
     for which, family in (("majorFont", theme.fonts.heading), ("minorFont", theme.fonts.body)):
         fonts.find(f"{{{A}}}{which}/{{{A}}}latin").set("typeface", family)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    xml: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return xml
 
 
 def _run_props(style: Style, tag: str = "defRPr") -> str:
@@ -376,7 +379,7 @@ def _background(color: str) -> etree._Element:
     )
 
 
-def _set_master(master, logo: bytes | None) -> None:
+def _set_master(master: SlideMaster, logo: bytes | None) -> None:
     element = master._element
     tree = element.find(f"{{{P}}}cSld/{{{P}}}spTree")
     _clear_tree(tree)
@@ -395,15 +398,17 @@ def _set_master(master, logo: bytes | None) -> None:
         _add_logo(master, tree, logo)
 
 
-def _add_logo(master, tree: etree._Element, logo: bytes) -> None:
+def _add_logo(master: SlideMaster, tree: etree._Element, logo: bytes) -> None:
     import io
 
     from pptx.oxml.shapes.picture import CT_Picture
 
-    image_part, rel_id = master.part.get_or_add_image_part(io.BytesIO(logo))
+    part = cast("SlideMasterPart", master.part)  # python-pptx types a slide's part as XmlPart
+    image_part, rel_id = part.get_or_add_image_part(io.BytesIO(logo))
     width, height = image_part.image.size
     x, y, w, h = fit_box(width, height, LOGO_BOX)
-    pic = CT_Picture.new_pic(20, "Logo", "", rel_id, x * PX, y * PX, w * PX, h * PX)
+    # python-pptx leaves new_pic unannotated.
+    pic = CT_Picture.new_pic(20, "Logo", "", rel_id, x * PX, y * PX, w * PX, h * PX)  # type: ignore[no-untyped-call]
     tree.append(pic)
 
 

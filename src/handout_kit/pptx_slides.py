@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -13,7 +14,7 @@ from xml.sax.saxutils import escape
 from .deck import Slide
 from .errors import BuildWarning
 from .pptx_master import PX, QR_BOX, fit_box, normalized
-from .pptx_text import STEP_HANG, Image, Para, Run, measure, paragraphs, runs_of
+from .pptx_text import STEP_HANG, Fit, Image, Para, Run, measure, paragraphs, runs_of
 from .render.base import _data_uri, clip
 
 if TYPE_CHECKING:
@@ -200,7 +201,13 @@ class SlideWriter:
             id(layout), _layout_info(layout, self.themed)
         )
         presentation = self.prs.part
-        part = SlidePart(presentation._next_slide_partname, CT.PML_SLIDE, presentation.package, None)
+        # The element is parsed once the shapes are known (below); python-pptx types it as required.
+        part = SlidePart(
+            presentation._next_slide_partname,
+            CT.PML_SLIDE,
+            presentation.package,
+            None,  # type: ignore[arg-type]
+        )
         _relate(part, layout.part, RT.SLIDE_LAYOUT)
         shapes = Shapes(part)
         roles = {role: paras for role, paras in content.roles.items() if paras}
@@ -261,7 +268,12 @@ class SlideWriter:
         return pictures
 
     def _place(
-        self, shapes: Shapes, box, pictures, with_text: bool, qr_only: bool
+        self,
+        shapes: Shapes,
+        box: tuple[int, int, int, int],
+        pictures: list[tuple[bytes, str]],
+        with_text: bool,
+        qr_only: bool,
     ) -> tuple[int, int, int, int]:
         """Pictures fitted into the body's box, aspect kept: beside the text on the right when
         there is text (the QR code on the left), else filling the box. Returns the text's box."""
@@ -288,7 +300,13 @@ class SlideWriter:
     # fit ---------------------------------------------------------------------------------
 
     def _fit(
-        self, slot: Slot, box: Any, paras: list[Para], slide: Slide, index: int, role: str
+        self,
+        slot: Slot,
+        box: tuple[int, int, int, int],
+        paras: list[Para],
+        slide: Slide,
+        index: int,
+        role: str,
     ) -> tuple[float, int]:
         """The scale the placeholder's text needs to fit (1.0: as designed), never below the
         readable floor, and its columns: a closing slide's list of links that does not fit in
@@ -303,7 +321,9 @@ class SlideWriter:
             self._report(slot, box, paras, slide, index, role, chosen, fit, columns)
         return chosen, columns
 
-    def _fit_in(self, slot: Slot, box: Any, paras: list[Para], role: str, columns: int) -> tuple[float, Any]:
+    def _fit_in(
+        self, slot: Slot, box: tuple[int, int, int, int], paras: list[Para], role: str, columns: int
+    ) -> tuple[float, Fit | None]:
         """The largest step at which `paras` fit the placeholder in `columns` columns (the
         columns hold as much as one of their width and `columns` times the height), and the
         measurement there."""
@@ -318,7 +338,8 @@ class SlideWriter:
         floor = min(FLOOR["title"] if role == "title" else FLOOR["body"], base)
         family = self.fonts["mj" if slot.heading else "mn"]
         indent = 34 * 0.75 if self.themed else 27.0
-        chosen, fit = 1.0, None
+        chosen: float = 1.0
+        fit: Fit | None = None
         for scale in SHRINK_STEPS:
             if base * scale < floor - 0.01:
                 break
@@ -332,18 +353,19 @@ class SlideWriter:
     def _report(
         self,
         slot: Slot,
-        box: Any,
+        box: tuple[int, int, int, int],
         paras: list[Para],
         slide: Slide,
         index: int,
         role: str,
         chosen: float,
-        fit: Any,
+        fit: Fit,
         columns: int,
     ) -> None:
         base = slot.size
         height = (box[3] / EMU_PT - slot.insets[1]) * columns
-        outside = paras[fit.first_outside]
+        # `_fit` reports only a fit that has a first paragraph outside.
+        outside = paras[fit.first_outside]  # type: ignore[index]
         line = clip(outside.text.replace("\v", " "), 50)
         title = clip(" ".join(run.text for run in runs_of(slide.title)))
         what = (
@@ -370,7 +392,8 @@ class SlideWriter:
         if self.notes_master is None:
             self.notes_master = self.prs.part.notes_master_part
         partname = PackURI(f"/ppt/notesSlides/notesSlide{index + 1}.xml")
-        part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, slide_part.package, None)
+        # The element is parsed once the notes are known (below); python-pptx types it as required.
+        part = NotesSlidePart(partname, CT.PML_NOTES_SLIDE, slide_part.package, None)  # type: ignore[arg-type]
         _relate(part, self.notes_master, RT.NOTES_MASTER)
         _relate(part, slide_part, RT.SLIDE)
         _relate(slide_part, part, RT.NOTES_SLIDE)
@@ -402,7 +425,8 @@ def _relate(source: Any, target: Any, kind: str) -> str:
     looks through every relationship the part has, which on a long deck's presentation part
     costs more than all the rest; a new part has no such relationship yet."""
     add = getattr(source.rels, "_add_relationship", None)
-    return add(kind, target) if add is not None else source.relate_to(target, kind)
+    rel_id: str = add(kind, target) if add is not None else source.relate_to(target, kind)
+    return rel_id
 
 
 class Shapes:
@@ -420,10 +444,17 @@ class Shapes:
     def _link(self, url: str) -> str:
         from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-        return self.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        rel_id: str = self.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        return rel_id
 
     def text(
-        self, slot: Slot, box: Any, paras: list[Para], scale: float, themed: bool, columns: int = 1
+        self,
+        slot: Slot,
+        box: tuple[int, int, int, int],
+        paras: list[Para],
+        scale: float,
+        themed: bool,
+        columns: int = 1,
     ) -> None:
         moved = "" if box == slot.box else _xfrm(box)
         sizes = {
@@ -496,7 +527,7 @@ def _xfrm(box: tuple[int, int, int, int]) -> str:
     return f'<a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>'
 
 
-def _paragraph(para: Para, size: float | None, link) -> str:
+def _paragraph(para: Para, size: float | None, link: Callable[[str], str]) -> str:
     """One <a:p>: list level, bullet or none, and the runs with their styles and links."""
     attrs = f' lvl="{min(para.level, 8)}"' if para.level else ""
     inner = ""

@@ -6,10 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cache
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from .fonts import Face, find_font_file
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
 
 BLOCKS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "div"}
 
@@ -181,7 +185,7 @@ REFERENCE = 200  # px size fonts are measured at; advance widths scale linearly 
 
 
 @cache
-def _font(family: str, bold: bool, italic: bool):
+def _font(family: str, bold: bool, italic: bool) -> FreeTypeFont | None:
     """A Pillow font for measuring at the reference size; None when the family is not
     installed."""
     from PIL import ImageFont

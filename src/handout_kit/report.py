@@ -71,7 +71,7 @@ def error_records(error: KitError) -> list[dict[str, Any]]:
 def check_payload(report: BuildReport | None, error: KitError | None, strict: bool) -> dict[str, Any]:
     """What `check --format json` prints (see docs/check-output.schema.json)."""
     warnings = report.warnings if report else []
-    outputs = []
+    outputs: list[dict[str, Any]] = []
     for output in report.outputs if report else []:
         failing = report.failing(output, strict) if report else []
         outputs.append(

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from html import escape
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 from urllib.parse import quote
 
 from .build import BuildOptions, build
@@ -112,7 +113,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _host_allowed(self) -> bool:
         host = self.headers.get("Host", "")
-        port = self.server.server_address[1]
+        port = cast("tuple[str, int]", self.server.server_address)[1]  # a TCP server's (host, port)
         return host in {f"{name}:{port}" for name in LOOPBACK_NAMES}
 
     def _inside(self, path: Path) -> bool:
@@ -191,7 +192,7 @@ def serve(
         echo("stopped")
 
 
-def _listen(host: str, port: int, handler: Callable) -> ThreadingHTTPServer:
+def _listen(host: str, port: int, handler: Callable[..., BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
     if not 0 <= port <= 65535:
         raise ServeError(f"--port {port}: a port is a number from 1 to 65535 (0 picks a free one)")
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -184,12 +184,13 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self._node(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(cast(yaml.ScalarNode, node))  # composed nodes: mappings, sequences, scalars
 
     def _scalar(self, node: yaml.ScalarNode) -> str | None:
         if node.style is None and node.value in NULL_WORDS and node.tag != "tag:yaml.org,2002:str":
             return None
-        return node.value
+        value: str = node.value
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -108,7 +108,7 @@ class Templates:
         files = tuple(sorted(str(p) for d in self.user_dirs for p in d.rglob("*") if p.is_file()))
         return _environment(tuple(self.user_dirs), self.builtin_dir, files)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         # The Jinja environment is rebuilt where needed (in a worker process), not pickled.
         return {key: value for key, value in self.__dict__.items() if key != "environment"}
 

@@ -9,6 +9,7 @@ from typing import Any, get_origin
 from urllib.parse import unquote
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import BuildWarning, ContentError, Problem, suggestion
 from .i18n import label_problems, language_warning
@@ -123,7 +124,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _problem(source: Source, detail: dict[str, Any]) -> Problem:
+def _problem(source: Source, detail: ErrorDetails) -> Problem:
     kind = detail["type"]
     path = _user_path(detail["loc"], source.data, keep_last=kind == "missing")
     value = detail.get("input")
@@ -220,7 +221,7 @@ _EXPECTED = {
 }
 
 
-def _message(kind: str, detail: dict[str, Any], value: Any) -> str:
+def _message(kind: str, detail: ErrorDetails, value: Any) -> str:
     if kind in _EXPECTED:
         return f"expected {_EXPECTED[kind]}, got {describe(value)}"
     if kind == "literal_error":
@@ -235,7 +236,7 @@ def _message(kind: str, detail: dict[str, Any], value: Any) -> str:
     return detail["msg"][0].lower() + detail["msg"][1:] if detail["msg"] else kind
 
 
-def _pattern_hint(detail: dict[str, Any]) -> str:
+def _pattern_hint(detail: ErrorDetails) -> str:
     pattern = detail.get("ctx", {}).get("pattern", "")
     hints = {
         "#": "a colour like #0f5c6e",

@@ -12,6 +12,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 from .errors import OutputError
 
@@ -155,7 +156,7 @@ class Staging:
         self.backups.clear()
 
 
-def _write_file(stream, data: bytes) -> None:  # one place to write a staged file's bytes
+def _write_file(stream: IO[bytes], data: bytes) -> None:  # one place to write a staged file's bytes
     stream.write(data)
     stream.flush()
     os.fsync(stream.fileno())

@@ -41,7 +41,7 @@ class Job:
     paper: Paper | None = None
     cache_dir: Path | None = None
     network_timeout: float | None = None  # None: offline (the default); else --allow-network
-    memo: dict[str, dict] = field(default_factory=dict)  # per artefact: what its last build noted
+    memo: dict[str, dict[str, Any]] = field(default_factory=dict)  # per artefact: what its last build noted
     part: str | None = None  # one of the renderer's `parts` to render alone; None: all of it
     cards: tuple[str, ...] = ()  # --cards: exercise, deck or print-set ids to print; () all
     fork: bool = True  # may a renderer fork a helper process (not with --jobs 1, nor in serve)
@@ -172,7 +172,7 @@ def embed_images(html: str, job: Job) -> str:
     web) carried inside it as a data: URI, so the HTML output shows its pictures wherever it
     is opened, offline too. Validation has already refused what is missing or out of bounds."""
 
-    def inline(match: re.Match) -> str:
+    def inline(match: re.Match[str]) -> str:
         uri = _data_uri(unescape(match[2]), job.content_dir, job.network_timeout)
         return f"{match[1]}{uri}{match[3]}" if uri else match[0]
 

@@ -49,7 +49,8 @@ CARD_FLOOR_PT = 7.0
 def card_type_pt(size: tuple[float, float]) -> float:
     """The type size (pt) a card of `size` (mm) is set in before any stepping down."""
     width = min(size)  # a landscape card reads across its short side's measure too
-    return round(min(LARGEST_TYPE_PT, POKER_TYPE_PT * (width / POKER_WIDTH_MM) ** 0.3), 2)
+    grown: float = POKER_TYPE_PT * (width / POKER_WIDTH_MM) ** 0.3
+    return round(min(LARGEST_TYPE_PT, grown), 2)
 
 
 def card_steps(size: tuple[float, float]) -> list[float]:
@@ -73,7 +74,7 @@ def plan(sets: list[CardSet]) -> Plan:
     """Every card's front once, every distinct back once; then each copy of each set."""
     faces: list[tuple[str, Card]] = []
     fronts: dict[str, int] = {}
-    backs: dict[tuple, int] = {}
+    backs: dict[tuple[str, ...], int] = {}
     for card_set in sets:
         for card in card_set.cards:
             fronts[card.id] = len(faces)
@@ -156,7 +157,13 @@ class CardsRenderer:
         return result
 
     def _pdfs(
-        self, job: Job, context: dict, work: Plan, imposition: Imposition, paper: str, result: Result
+        self,
+        job: Job,
+        context: dict[str, Any],
+        work: Plan,
+        imposition: Imposition,
+        paper: str,
+        result: Result,
     ) -> dict[str, float]:
         """The sheets, the print-shop file and the calibration sheet; returns the type size (pt)
         of each card that was stepped down to fit (by id)."""
@@ -434,7 +441,7 @@ class CardsRenderer:
                     found[card.id] = name
         return found
 
-    def _calibration(self, job: Job, context: dict, paper: str, result: Result) -> Output:
+    def _calibration(self, job: Job, context: dict[str, Any], paper: str, result: Result) -> Output:
         started = time.perf_counter()
         options = job.talk.cards
         html = job.templates.render(

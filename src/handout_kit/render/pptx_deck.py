@@ -20,6 +20,8 @@ from ..reads import record_file
 from .base import Output, source_date
 
 if TYPE_CHECKING:
+    from pptx.presentation import Presentation
+
     from .base import Job
 
 OUTPUT = "slides.pptx"
@@ -90,7 +92,7 @@ def _template_error(job: Job, path: Path | None, what: str) -> Exception:
     return ResourceError(f"--pptx-template {path}: {what}")
 
 
-def _theme_fonts(prs) -> dict[str, str]:
+def _theme_fonts(prs: Presentation) -> dict[str, str]:
     """The template's heading and body fonts (its theme's major and minor Latin faces)."""
     from lxml import etree
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -148,8 +150,8 @@ def _content(job: Job, slide: Slide, warnings: list[BuildWarning]) -> Content:
         content.roles["timer"] = [Para([Run(f"{exercise.minutes}:00")], role="timer")]
         body += body_paras or paragraphs(slide.lead, "lead")[0]
         for step in exercise.steps:
-            minutes = Run(f"{step.minutes}\u2032\t", bold=True, color="accent1")
-            body.append(Para([minutes, *runs_of(step.text.html)], role="step"))
+            step_minutes = Run(f"{step.minutes}\u2032\t", bold=True, color="accent1")
+            body.append(Para([step_minutes, *runs_of(step.text.html)], role="step"))
     else:
         if slide.kind == "point" and slide.number is not None:
             content.roles["ordinal"] = [Para([Run(str(slide.number))], role="ordinal")]
@@ -215,7 +217,7 @@ def _qr_png(url: str, color: str) -> bytes:
     return buffer.getvalue()
 
 
-def _properties(prs, job: Job) -> None:
+def _properties(prs: Presentation, job: Job) -> None:
     import datetime as dt
 
     talk = job.talk

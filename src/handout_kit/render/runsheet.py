@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
@@ -106,7 +107,7 @@ class RunSheetRenderer:
             result.outputs.append(Output("run-sheet.html", screen.encode(), "the same, for a screen"))
         return result
 
-    def _fit(self, job: Job, context: dict, result: Result) -> tuple[Layout, Fit]:
+    def _fit(self, job: Job, context: dict[str, Any], result: Result) -> tuple[Layout, Fit]:
         """The loosest step at which the run-sheet is one page; else a LayoutError saying by
         how much and where page two would begin. Like the handout's, the search starts at the
         step the last build found and moves from there."""
@@ -125,8 +126,10 @@ class RunSheetRenderer:
             layout = self._lay_out_at(job, context, step, result)
         if layout.page_count > 1:
             over = layout.page_count - 2 + layout.fill(layout.page_count - 1)
-            where = layout.first_placed_text(1)
-            place = f"; page 2 would start at {where[0]} (\u201c{clip(where[1])}\u201d)" if where else ""
+            page_two = layout.first_placed_text(1)
+            place = (
+                f"; page 2 would start at {page_two[0]} (\u201c{clip(page_two[1])}\u201d)" if page_two else ""
+            )
             raise LayoutError(
                 f"the run-sheet runs {over:.2f} pages over its one page even at the smallest setting "
                 f"({FITS[-1].describe()}){place}. Split the session, or shorten the steps' text."
@@ -141,7 +144,7 @@ class RunSheetRenderer:
             result.warnings.append(BuildWarning("run-sheet-pages", what, self.name, file or where, number))
         return layout, FITS[step]
 
-    def _lay_out_at(self, job: Job, context: dict, step: int, result: Result) -> Layout:
+    def _lay_out_at(self, job: Job, context: dict[str, Any], step: int, result: Result) -> Layout:
         html = job.templates.render(TEMPLATE, **context, fit=FITS[step])
         layout = lay_out(html, job.content_dir, job.templates.roots, job.network_timeout)
         layout.refuse(self.name)
@@ -159,7 +162,9 @@ def agenda(talk: Talk) -> list[Block]:
             if exercise:
                 entries.append((exercise.title.html, item.minutes or exercise.minutes, exercise, item.where))
             else:
-                entries.append((item.title.html, item.minutes or 0, None, item.where))
+                # AgendaItem's validator gives an item without an exercise a title; unknown
+                # exercise ids are reported by validate.py before anything is built.
+                entries.append((item.title.html, item.minutes or 0, None, item.where))  # type: ignore[union-attr]
     else:
         entries = [(e.title.html, e.minutes, e, e.where) for e in talk.exercises]
     start = talk.event.start if talk.event else None
@@ -263,7 +268,7 @@ def materials(talk: Talk, blocks: list[Block]) -> list[MaterialLine]:
     """Everything to bring, summed over the exercises run, for the expected participants."""
     people = talk.session.participants
     tr = translator(talk)
-    totals: dict[str, tuple[Material, list]] = {}
+    totals: dict[str, tuple[Material, list[Any]]] = {}  # [quantity, the exercises' titles]
     for block in blocks:
         exercise = block.exercise
         if exercise is None:

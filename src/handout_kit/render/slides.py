@@ -7,6 +7,7 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from html import unescape
+from typing import Any
 
 from markupsafe import Markup
 
@@ -118,7 +119,7 @@ class SlidesRenderer:
                 over[index] = spills[0]
         return over
 
-    def _step_down(self, job: Job, context: dict, deck: Deck, over: dict[int, Spill]) -> Deck:
+    def _step_down(self, job: Job, context: dict[str, Any], deck: Deck, over: dict[int, Spill]) -> Deck:
         """The deck with each overflowing slide set at the largest step at which it fits, else
         at the floor: all trials laid out in one document, each slide at each step."""
         steps = SLIDE_STEPS[1:]
@@ -159,7 +160,7 @@ class SlidesRenderer:
             )
         return warnings
 
-    def _notes_frames(self, job: Job, deck: Deck, context: dict, result: Result) -> FramedNotes:
+    def _notes_frames(self, job: Job, deck: Deck, context: dict[str, Any], result: Result) -> FramedNotes:
         started = time.perf_counter()
         alts = [slide_text(slide) for slide in deck.slides]
         html = job.templates.render(NOTES_TEMPLATE, **context, font_css="", slide_texts=alts)
@@ -175,7 +176,7 @@ class SlidesRenderer:
         seconds = time.perf_counter() - started
         return FramedNotes("slides-notes.pdf", data, summary, seconds, frames=frames, alts=alts)
 
-    def _html(self, job: Job, deck: Deck, context: dict, result: Result) -> list[Output]:
+    def _html(self, job: Job, deck: Deck, context: dict[str, Any], result: Result) -> list[Output]:
         started = time.perf_counter()
         fonts = job.talk.theme.fonts
         faces = [Face(fonts.heading, weight) for weight in (400, 600, 700, 800)]
@@ -247,7 +248,7 @@ def _leaked_notes(deck: Deck, audience_html: str) -> list[BuildWarning]:
     ]
 
 
-def _qr(job: Job):
+def _qr(job: Job) -> Markup | None:
     if not job.talk.handout.qr:
         return None
     from ..qr import qr_svg
