@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from html import unescape
 
-from ..errors import LayoutError
+from ..errors import BuildWarning, LayoutError
 from ..pdf import Layout, Spill, lay_out
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images
 from .measure import check_image_sizes
@@ -61,12 +61,10 @@ class HandoutRenderer:
         for index in range(layout.page_count):
             for spill in layout.spills(index):
                 where = spill.where or job.talk.where
-                # BUG (left as is; reported): a str among the BuildWarnings; the build's filter
-                # on `w.code` fails on it.
-                result.warnings.append(
-                    f"handout: {where}: {_what(spill)} runs out of page {index + 1}'s text area: "  # type: ignore[arg-type]
-                    + spill.describe("mm")
-                )
+                file, _, line = where.rpartition(":")
+                what = f"{_what(spill)} runs out of page {index + 1}'s text area: {spill.describe('mm')}"
+                number = int(line) if line.isdigit() else None
+                result.warnings.append(BuildWarning("page-overflow", what, self.name, file or where, number))
         fill = layout.fill(layout.page_count - 1)
         width, height = layout.page_size_pt()
         summary = (
