@@ -20,6 +20,8 @@ from handout_kit.plan import plan_talk
 from handout_kit.source import load
 from handout_kit.templates import Templates, builtin_templates_dir
 
+# Templates included under a condition the default talk does not meet (CJK fonts, RTL).
+CONDITIONAL = {"base/cjk.css", "base/rtl.css"}
 TEXT_KEYS = {"title", "text", "name", "question", "answer", "label", "prompt", "city", "when", "subtitle"}
 
 
@@ -57,6 +59,8 @@ def test_each_template_edit_rebuilds_exactly_the_artefacts_that_read_it(ejected:
         name = path.relative_to(ejected / "templates").as_posix()
         expected = set(readers.get(name, ()))
         assert expected, f"{name} is read by no artefact in the registry"
+        if name in CONDITIONAL:  # loaded only for some talks: an edit rebuilds what did load it
+            expected = set()
         original = path.read_bytes()
         path.write_bytes(original + b"\n{# edited #}\n")
         try:
