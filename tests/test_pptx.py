@@ -328,7 +328,7 @@ def test_a_missing_template_names_its_line(make_talk) -> None:
     talk = MINIMAL_TALK + "slides:\n  pptx_template: nowhere.pptx\n  colour: red\n"
     project = make_talk(talk)
     result = run_cli("check", project)
-    assert_clean_failure(result, "unknown key 'colour'; expected one of: changes, pptx_template")
+    assert_clean_failure(result, "unknown key 'colour'; expected one of: changes, countdown, order, pptx_template, reveal")
     project = make_talk(MINIMAL_TALK + "slides:\n  pptx_template: nowhere.pptx\n")
     result = run_cli("check", project)
     line = len(MINIMAL_TALK.splitlines()) + 2
@@ -358,7 +358,7 @@ def test_text_that_overflows_is_shrunk_to_the_floor_and_reported(make_talk) -> N
     assert "\u201cKeep going.\u201d" in warning and "content/talk.yaml:" in warning and "at 16 pt" in warning
     first_item = next(n for n, line in enumerate(talk.splitlines(), start=1) if "Item number 0" in line)
     outside = int(re.search(r"\u201cItem number (\d+)", warning)[1])
-    assert f"content/talk.yaml:{first_item + outside}) on it runs over" in warning  # the item's own line
+    assert warning.startswith(f"warning: content/talk.yaml:{first_item + outside}: ")  # the item's own line
     prs = Presentation(project / "build" / "slides.pptx")
     sizes = [
         run.font.size.pt
