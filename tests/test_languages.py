@@ -280,10 +280,12 @@ def test_arabic_cards_are_placed_right_to_left_and_backs_register(built: dict[st
     def word(page, text: str) -> dict:
         return next(w for w in page.extract_words() if w["text"] == text[::-1])
 
-    def slot(page, x: float) -> tuple[float, float]:
-        """The card-wide box (a card's background or band) around x."""
-        boxes = {(r["x0"], r["x1"]) for r in page.rects if abs(r["width"] - 63 / 25.4 * 72) < 1}
-        return next(box for box in boxes if box[0] <= x <= box[1])
+    def slot(page, x: float) -> float:
+        """The middle of the card-wide box (a card's background, drawn with its bleed) around x."""
+        card, bleed = 63 / 25.4 * 72, 3 / 25.4 * 72
+        boxes = {(r["x0"], r["x1"]) for r in page.rects if card - 1 < r["width"] < card + 2 * bleed + 1}
+        x0, x1 = next(box for box in boxes if box[0] <= x <= box[1])
+        return (x0 + x1) / 2
 
     with pdfplumber.open(built["ar"] / "cards.pdf") as pdf:
         front, back = pdf.pages[0], pdf.pages[1]
@@ -293,9 +295,9 @@ def test_arabic_cards_are_placed_right_to_left_and_backs_register(built: dict[st
         assert first_back["x1"] < second_back["x0"] and first_back["x1"] < back.width / 3
         # duplex, long edge: each back lies where its front's mirror image falls
         for front_word, back_word in ((first, first_back), (second, second_back)):
-            x0, x1 = slot(front, (front_word["x0"] + front_word["x1"]) / 2)
-            b0, b1 = slot(back, (back_word["x0"] + back_word["x1"]) / 2)
-            assert (b0, b1) == pytest.approx((front.width - x1, front.width - x0), abs=0.5)
+            middle = slot(front, (front_word["x0"] + front_word["x1"]) / 2)
+            back_middle = slot(back, (back_word["x0"] + back_word["x1"]) / 2)
+            assert back_middle == pytest.approx(front.width - middle, abs=0.5)
 
 
 # -- Japanese ----------------------------------------------------------------------------
@@ -309,8 +311,7 @@ def test_japanese_text_is_present_with_embedded_fonts(built: dict[str, Path]) ->
         reader = read_pdf(path)
         fonts = {}
         for page in reader.pages:
-            for font in page["/Resources"]["/Font"].values():
-                font = font.get_object()
+            for font in _fonts(page["/Resources"]):
                 descriptor = (font.get("/DescendantFonts") or [font])[0].get_object().get("/FontDescriptor")
                 embedded = descriptor is not None and any(
                     key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
@@ -319,6 +320,17 @@ def test_japanese_text_is_present_with_embedded_fonts(built: dict[str, Path]) ->
         cjk = [name for name in fonts if "CJK-JP" in name]
         assert cjk, f"{name}: no Japanese font in {sorted(fonts)}"
         assert all(fonts.values()), f"{name}: fonts not embedded: {fonts}"
+
+
+def _fonts(resources) -> list:
+    """Every font a page's resources hold, those of the forms it draws (placed cards) included."""
+    resources = resources.get_object()
+    found = [font.get_object() for font in resources.get("/Font", {}).values()]
+    for xobject in resources.get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+            found += _fonts(xobject["/Resources"])
+    return found
 
 
 def test_japanese_lines_break_between_characters(built: dict[str, Path]) -> None:

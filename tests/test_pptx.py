@@ -328,7 +328,9 @@ def test_a_missing_template_names_its_line(make_talk) -> None:
     talk = MINIMAL_TALK + "slides:\n  pptx_template: nowhere.pptx\n  colour: red\n"
     project = make_talk(talk)
     result = run_cli("check", project)
-    assert_clean_failure(result, "unknown key 'colour'; expected one of: changes, countdown, order, pptx_template, reveal")
+    assert_clean_failure(
+        result, "unknown key 'colour'; expected one of: changes, countdown, order, pptx_template, reveal"
+    )
     project = make_talk(MINIMAL_TALK + "slides:\n  pptx_template: nowhere.pptx\n")
     result = run_cli("check", project)
     line = len(MINIMAL_TALK.splitlines()) + 2
