@@ -47,17 +47,17 @@ def test_a_slide_steps_its_type_down_then_reports_with_the_right_line_and_advice
     # the changed slide: reported at its `slides:` entry, with advice for a `slides:` entry
     body_line = _line_of(talk, "  - id: point-1")
     assert re.search(
-        rf"slide 4 .*talk\.yaml:{body_line}\) overflows even at 75% type \(the floor\): \d+ px below",
+        rf"talk\.yaml:{body_line}: slides: slide 4 .* overflows even at 75% type \(the floor\): \d+ px below",
         result.output,
     ), result.output
     assert "shorten its `slides:` entry" in result.output
     # the closing slide: reported at the link that runs off, with advice about links
     closing = re.search(
-        r"slide (\d+) \u201cThank you\u201d \(.*talk\.yaml:(\d+)\) overflows[^\n]*", result.output
+        r"talk\.yaml:(\d+): slides: slide (\d+) \u201cThank you\u201d overflows[^\n]*", result.output
     )
     assert closing, result.output
     assert "list fewer links" in closing[0]
-    assert talk.splitlines()[int(closing[2]) - 1].lstrip().startswith("- {label: Reading list number")
+    assert talk.splitlines()[int(closing[1]) - 1].lstrip().startswith("- {label: Reading list number")
 
     with pdfplumber.open(project / "build" / "slides.pdf") as pdf:
         point_two = pdf.pages[4]  # title, outline, group, point 1, point 2
@@ -130,7 +130,7 @@ def test_a_card_steps_down_then_names_a_preset_that_holds_it_measured(make_talk,
     result = run_cli("build", project, "--only", "cards", "--format", "pdf")
     assert result.exit_code == 0, result.output
     match = re.search(
-        r"the front of card \u201cA wordy exercise\u201d \(.*talk\.yaml:(\d+)\) overflows by ([\d.]+) mm "
+        r"talk\.yaml:(\d+): cards: the front of card \u201cA wordy exercise\u201d overflows by ([\d.]+) mm "
         r"even at ([\d.]+) pt type \(the floor\); .*cards\.size: ([a-z0-9-]+) \(",
         result.output,
     )
