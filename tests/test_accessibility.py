@@ -185,9 +185,13 @@ def test_slide_footers_and_crop_marks_are_artifacts(built: dict[str, Path]) -> N
         page = pdf.pages[2]
         footer = [c for c in page.chars if c["top"] > float(page.height) - 40]
         assert footer and {c["tag"] for c in footer} == {"Artifact"}
-    with pikepdf.open(out / "cards.pdf") as pdf:  # the crop marks were the sheets' only image
-        roles = {str(e.S) for e in _elements(pdf.Root.StructTreeRoot)}
-        assert "/Figure" not in roles and "/H1" in roles
+    with pdfplumber.open(out / "cards.pdf") as pdf:  # placed cards and crop marks: artifacts
+        page = pdf.pages[0]
+        assert page.chars and {c["tag"] for c in page.chars} == {"Artifact"}
+    with pikepdf.open(out / "cards.pdf") as pdf:  # a tagged file; its accessible form is cards.html
+        assert pdf.Root.MarkInfo.Marked and "/Figure" not in {
+            str(e.S) for e in _elements(pdf.Root.StructTreeRoot)
+        }
 
 
 def test_an_image_is_a_described_figure_and_one_without_alt_text_is_reported(make_talk) -> None:
@@ -285,6 +289,8 @@ def test_notes_thumbnails_are_figures_with_the_slides_text(built: dict[str, Path
 @pytest.mark.parametrize("talk", [t.name for t in TALKS])
 def test_cards_html_is_clean_under_the_axe_browser_scan(built: dict[str, Path], talk: str) -> None:
     """The cards' accessible form: axe-core (WCAG 2.1 A and AA rules) finds nothing in Chromium."""
+    if not (built[talk] / "cards.html").is_file():
+        pytest.skip(f"{talk} has no exercises or decks: no cards")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("Debian's chromium is not installed")

@@ -56,7 +56,7 @@ def test_low_contrast_colours_warn_and_fail_strict(make_talk) -> None:
     result = run_cli("build", project, "--only", "handout", "--format", "html")
     assert result.exit_code == 0
     assert (
-        "theme: muted text (#bbbbbb) on paper (#ffffff) has contrast 1.92:1; WCAG AA asks 4.5:1"
+        "theme.colors.muted: muted text (#bbbbbb) on paper (#ffffff) has contrast 1.92:1; WCAG AA asks 4.5:1"
         in result.output
     )
     assert_clean_failure(run_cli("build", project, "--only", "handout", "--strict"), "--strict", "contrast")

@@ -124,8 +124,8 @@ def test_an_overflowing_slide_is_reported_by_title_and_line_and_fails_strict(mak
     result = run_cli("build", project, "--only", "slides", "--format", "pdf")
     assert result.exit_code == 0
     assert "slides: slide 5 \u201cmany words that will not fit" in result.output
-    assert "\u2026\u201d (" in result.output  # the title is quoted, clipped
-    assert "talk.yaml:10) overflows even at 75% type (the floor):" in result.output
+    assert "\u2026\u201d overflows even at 75% type (the floor):" in result.output  # quoted, clipped
+    assert "talk.yaml:10: slides: slide 5" in result.output
     assert "px below the slide's text area" in result.output
     assert_clean_failure(run_cli("build", project, "--only", "slides", "--strict"), "--strict", "overflows")
 

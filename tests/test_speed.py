@@ -78,7 +78,7 @@ def test_parallel_deck_is_byte_identical_to_serial(tmp_path: Path, monkeypatch) 
     assert result.exit_code == 0, result.output
     assert "in 2 processes" in result.output  # the deck and its notes were rendered apart
     names = sorted(p.name for p in serial.iterdir() if p.is_file())
-    assert names == ["slides-notes.pdf", "slides-presenter.html", "slides.html", "slides.pdf"]
+    assert names == ["slides-notes.pdf", "slides-presenter.html", "slides.html", "slides.pdf", "slides.pptx"]
     assert names == sorted(p.name for p in parallel.iterdir() if p.is_file())
     assert [n for n in names if (serial / n).read_bytes() != (parallel / n).read_bytes()] == []
 

@@ -50,11 +50,10 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
         problems = [_problem(source, detail) for detail in error.errors()]
         raise ContentError(sorted(set(problems), key=_order)) from None
     image_warnings: list[BuildWarning] = []
-    problems = [
-        *_missing_files(talk, source, base, allow_network, image_warnings),
-        *cross_reference_problems(talk),
-        *(source.problem(("labels", key), what) for key, what in label_problems(talk)),
-    ]
+    labels = [source.problem(("labels", key), what) for key, what in label_problems(talk)]
+    problems = [*_missing_files(talk, source, base, allow_network, image_warnings), *labels]
+    if not labels:  # the cross-references name points and questions with the talk's own words
+        problems += cross_reference_problems(talk)
     if problems:
         raise ContentError(sorted(dict.fromkeys(problems), key=_order))
     warnings = [

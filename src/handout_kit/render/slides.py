@@ -162,7 +162,7 @@ class SlidesRenderer:
 
     def _notes_frames(self, job: Job, deck: Deck, context: dict[str, Any], result: Result) -> FramedNotes:
         started = time.perf_counter()
-        alts = [slide_text(slide) for slide in deck.slides]
+        alts = [f"Slide {number}: {slide_text(slide)}" for number, slide in enumerate(deck.slides, start=1)]
         html = job.templates.render(NOTES_TEMPLATE, **context, font_css="", slide_texts=alts)
         layout = lay_out_checked(job, html, self.name, result)
         frames = layout.frames("thumb", "data-slide")
