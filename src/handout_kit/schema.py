@@ -286,12 +286,8 @@ class Variants(Model):
     card: Inline | None = Field(default=None, description="Printed as a prompt card with the exercise cards.")
 
 
-class Item(Model):
-    """A list item: its text, quoted voices, and a nested list."""
-
-    text: Inline
-    quotes: list[Quote] = Field(default=[], description="Voices, set in quotation marks by the kit.")
-    items: list[Item] = []
+class TextShorthand(Model):
+    """A part of the talk that may be written as a bare string, shorthand for {text: ...}."""
 
     @model_validator(mode="before")
     @classmethod
@@ -303,6 +299,14 @@ class Item(Model):
         # Editors must know that a bare string is shorthand for {text: ...}.
         mapping = handler.resolve_ref_schema(handler(core_schema))
         return {"anyOf": [{"type": "string"}, dict(mapping)], "description": mapping.get("description")}
+
+
+class Item(TextShorthand):
+    """A list item: its text, quoted voices, and a nested list."""
+
+    text: Inline
+    quotes: list[Quote] = Field(default=[], description="Voices, set in quotation marks by the kit.")
+    items: list[Item] = []
 
 
 class Point(Variants):
@@ -404,23 +408,12 @@ class Exercise(Model):
         return self
 
 
-class Statement(Model):
+class Statement(TextShorthand):
     """One statement card of a deck: its text, and optionally its own category and back."""
 
     text: Inline
     category: Slug | None = Field(default=None, description="Overrides the deck's category (colour).")
     back: Inline | None = Field(default=None, description="Text on this card's back.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        return {"text": value} if isinstance(value, str) else value
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
-        # A bare string is shorthand for {text: ...}, as for list items.
-        mapping = handler.resolve_ref_schema(handler(core_schema))
-        return {"anyOf": [{"type": "string"}, dict(mapping)], "description": mapping.get("description")}
 
 
 class DeckColumns(Model):
