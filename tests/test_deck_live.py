@@ -313,6 +313,12 @@ def test_either_window_reloads_and_the_link_and_clocks_survive(browser, workshop
     presenter = open_presenter(context, room)
     assert presenter.inner_text(".pv-position").startswith(f"{index_of('exercise-pair-talk')} /")
     assert presenter.inner_text(".pv-elapsed").startswith("2:0")
+    # P again, with the presenter open: it comes forward, no second presenter window opens.
+    room.bring_to_front()
+    room.keyboard.press("p")
+    room.keyboard.press("ArrowRight")
+    wait_until(presenter, f"location.hash === '#{index_of('agenda-4')}'")
+    assert len(context.pages) == 2
     context.close()
 
 

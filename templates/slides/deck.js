@@ -139,6 +139,10 @@
       adopt(message.state, Boolean(message.welcome) && isPresenter && !wasLinked);
     } else if (message.hk === "typed") {
       if (isPresenter) { showTyped(message.typed); }
+    } else if (message.hk === "bye") {
+      /* The other window closed or is reloading: unlinked until it says hello again. */
+      peer = isPresenter ? window.opener : null;
+      lastHeard = 0;
     }
     showLink();
   }
@@ -414,9 +418,15 @@
   /* -- the presenter window ------------------------------------------------------------ */
 
   function openPresenter() {
+    /* A presenter window that is still open comes to the front; otherwise a new one opens.
+       Each gets a name of its own: a window closed a moment ago may still hold the old
+       name, and opening by that name would land in the closing window, not a new one. */
+    if (peer && !peer.closed) {
+      try { peer.focus(); return; } catch (error) { peer = null; }
+    }
     var file = body.getAttribute("data-presenter-file") || location.pathname.split("/").pop();
     var opened = window.open(file + "?presenter" + hashFor(state.index, state.step),
-      "handout-kit-presenter", "width=1280,height=800");
+      "handout-kit-presenter-" + Date.now().toString(36), "width=1280,height=800");
     if (opened) { peer = opened; }
   }
 
@@ -631,6 +641,7 @@
     if (event.key !== storageKey || !event.newValue) { return; }
     try { adopt(JSON.parse(event.newValue), false); } catch (error) { /* ignore */ }
   });
+  window.addEventListener("pagehide", function () { send({ hk: "bye" }); });
   window.addEventListener("resize", fit);
   window.addEventListener("hashchange", function () {
     var target = fromHash();
