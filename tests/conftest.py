@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import textwrap
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,51 @@ def default_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("build", REPO, "--out", out)
     assert result.exit_code == 0, result.output
     return out
+
+
+# -- a real browser: Debian's chromium through playwright ------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Chromium for the whole run (each test opens its own context in it)."""
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def context(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser window set (cookies, storage) at the deck's 16:9 size."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    yield context
+    context.close()
+
+
+def wait_until(page, expression: str, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll `expression` with page.evaluate (the deck's Content-Security-Policy forbids the
+    eval that Playwright's wait_for_function uses)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(50)
+
+
+def current_id(page) -> str:  # type: ignore[no-untyped-def]
+    return str(page.evaluate("document.querySelector('.stage > .slide.current').id"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -287,23 +286,17 @@ def test_notes_thumbnails_are_figures_with_the_slides_text(built: dict[str, Path
 
 
 @pytest.mark.parametrize("talk", [t.name for t in TALKS])
-def test_cards_html_is_clean_under_the_axe_browser_scan(built: dict[str, Path], talk: str) -> None:
+def test_cards_html_is_clean_under_the_axe_browser_scan(built: dict[str, Path], talk: str, browser) -> None:
     """The cards' accessible form: axe-core (WCAG 2.1 A and AA rules) finds nothing in Chromium."""
     if not (built[talk] / "cards.html").is_file():
         pytest.skip(f"{talk} has no exercises or decks: no cards")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
     axe = pytest.importorskip("axe_playwright_python.sync_playwright")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            page.goto((built[talk] / "cards.html").as_uri())
-            response = axe.Axe().run(page).response
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.goto((built[talk] / "cards.html").as_uri())
+        response = axe.Axe().run(page).response
+    finally:
+        page.close()
     assert response["passes"], "axe ran no rule"
     found = [f"{v['id']}: {v['help']} ({v['nodes'][0]['html'][:80]})" for v in response["violations"]]
     assert not found, "\n".join(found)

@@ -4,28 +4,15 @@ presenter window, timers, scaling, and no request that leaves the file."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL_TALK, REPO, run_cli
+from conftest import CHROMIUM, MINIMAL_TALK, REPO, current_id, run_cli, wait_until
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -36,21 +23,6 @@ def deck_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def context(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    yield context
-    context.close()
-
-
 def open_deck(context, path: Path, hash_: str = ""):
     page = context.new_page()
     requests: list[str] = []
@@ -59,22 +31,6 @@ def open_deck(context, path: Path, hash_: str = ""):
     page.goto(path.as_uri() + hash_)
     wait_until(page, "document.querySelector('.slide.current') !== null")
     return page
-
-
-def wait_until(page, expression: str, timeout: float = 5.0) -> None:
-    """Poll `expression` with page.evaluate (the deck's Content-Security-Policy forbids the
-    eval that Playwright's wait_for_function uses)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {expression}")
-        page.wait_for_timeout(50)
-
-
-def current_id(page) -> str:
-    return page.evaluate("document.querySelector('.stage > .slide.current').id")
 
 
 def slide_count(page) -> int:

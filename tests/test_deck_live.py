@@ -10,15 +10,11 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import read_pdf, run_cli
-from test_deck_browser import CHROMIUM, browser, current_id, wait_until
-
-__all__ = ["browser"]  # the module-scoped Chromium fixture, shared with test_deck_browser
+from conftest import CHROMIUM, current_id, read_pdf, run_cli, wait_until
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
@@ -99,13 +95,6 @@ def build(root: Path, text: str, *formats: str) -> Path:
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build(tmp_path_factory.mktemp("workshop"), WORKSHOP, "html", "pdf")
-
-
-@pytest.fixture
-def context(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    yield context
-    context.close()
 
 
 def open_room(context, folder: Path, hash_: str = "#1"):

@@ -102,7 +102,8 @@ class MarkedContentRule(KitRule):
 
     def check(self, doc: PdfDocument) -> Iterable[Finding]:
         for number, page in enumerate(doc._pdf.pages, start=1):
-            untagged = sum(1 for _ in _unmarked(page, page.obj.get("/Resources"), 0))
+            content = _content(page, page.obj.get("/Resources"))
+            untagged = sum(1 for kind, _ in content if kind == "unmarked")
             if untagged:
                 yield self.finding(
                     f"{untagged} text, image or drawing operation(s) are neither tagged nor an artifact",
@@ -110,29 +111,38 @@ class MarkedContentRule(KitRule):
                 )
 
 
-def _unmarked(
-    stream: pikepdf.Object | pikepdf.Page, resources: pikepdf.Object | None, depth: int
-) -> Iterator[str]:
-    """The content operators of `stream` outside any marked-content sequence, looking into the
-    form XObjects it paints there."""
-    level = 0
+def _content(
+    stream: pikepdf.Object | pikepdf.Page, resources: pikepdf.Object | None, depth: int = 0
+) -> Iterator[tuple[str, str | int]]:
+    """Walk the content of `stream`: ("unmarked", operator) for each text, image or drawing
+    operation outside any marked-content sequence, ("mcid", id) for each sequence of real (not
+    artifact) content. A form XObject painted outside a sequence is looked into; one painted
+    inside belongs to that sequence."""
+    artifact = 0
+    stack: list[bool] = []
     for instruction in pikepdf.parse_content_stream(stream):
-        operator = str(instruction.operator)
+        operator, operands = str(instruction.operator), instruction.operands
         if operator in ("BDC", "BMC"):
-            level += 1
+            is_artifact = bool(operands) and operands[0] == Name.Artifact
+            stack.append(is_artifact)
+            artifact += is_artifact
+            properties = operands[-1] if operator == "BDC" else None
+            if not artifact and isinstance(properties, Dictionary) and "/MCID" in properties:
+                yield "mcid", int(properties.MCID)
         elif operator == "EMC":
-            level = max(0, level - 1)
-        elif level:
+            if stack:
+                artifact -= stack.pop()
+        elif stack:
             continue
         elif operator in TEXT_SHOWING or operator in PAINTING:
-            yield operator
+            yield "unmarked", operator
         elif operator == "Do" and depth < 8:
             # A `Do` operand is a name; pikepdf's stubs type operands as Object.
-            xobject = _xobject(resources, cast(Name, instruction.operands[0]))
+            xobject = _xobject(resources, cast(Name, operands[0]))
             if xobject is not None and xobject.get("/Subtype") == Name.Form:
-                yield from _unmarked(xobject, xobject.get("/Resources", resources), depth + 1)
+                yield from _content(xobject, xobject.get("/Resources", resources), depth + 1)
             else:
-                yield operator
+                yield "unmarked", operator
 
 
 def _xobject(resources: pikepdf.Object | None, name: Name) -> pikepdf.Object | None:
@@ -159,7 +169,8 @@ class ParentTreeRule(KitRule):
         for number, page in enumerate(doc._pdf.pages, start=1):
             key = page.obj.get("/StructParents")
             kids = parents.get(int(key)) if key is not None and int(key) in parents else None
-            used = list(_mcids(page, page.obj.get("/Resources"), 0))
+            content = _content(page, page.obj.get("/Resources"))
+            used = [int(mcid) for kind, mcid in content if kind == "mcid"]
             twice = sorted({mcid for mcid in used if used.count(mcid) > 1})
             if twice:
                 yield self.finding(
@@ -178,30 +189,6 @@ class ParentTreeRule(KitRule):
                     "structure tree",
                     location=Location(page=number, mcids=tuple(lost)),
                 )
-
-
-def _mcids(
-    stream: pikepdf.Object | pikepdf.Page, resources: pikepdf.Object | None, depth: int
-) -> Iterator[int]:
-    """The marked-content ids of real content in `stream` and the forms it paints outside
-    marked content (a form painted inside a sequence belongs to that sequence)."""
-    artifact = 0
-    stack: list[bool] = []
-    for instruction in pikepdf.parse_content_stream(stream):
-        operator, operands = str(instruction.operator), instruction.operands
-        if operator in ("BDC", "BMC"):
-            is_artifact = bool(operands) and operands[0] == Name.Artifact
-            stack.append(is_artifact)
-            artifact += is_artifact
-            properties = operands[-1] if operator == "BDC" else None
-            if not artifact and isinstance(properties, Dictionary) and "/MCID" in properties:
-                yield int(properties.MCID)
-        elif operator == "EMC" and stack:
-            artifact -= stack.pop()
-        elif operator == "Do" and depth < 8 and not stack:  # inside a sequence: part of it
-            xobject = _xobject(resources, cast(Name, operands[0]))
-            if xobject is not None and xobject.get("/Subtype") == Name.Form:
-                yield from _mcids(xobject, xobject.get("/Resources", resources), depth + 1)
 
 
 class HeadingRule(KitRule):

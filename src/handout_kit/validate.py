@@ -50,8 +50,13 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
         problems = [_problem(source, detail) for detail in error.errors()]
         raise ContentError(sorted(set(problems), key=_order)) from None
     image_warnings: list[BuildWarning] = []
+    texts = list(_texts(talk))
     labels = [source.problem(("labels", key), what) for key, what in label_problems(talk)]
-    problems = [*_missing_files(talk, source, base, allow_network, image_warnings), *labels]
+    problems = [
+        *_missing_files(talk, texts, source, base, allow_network, image_warnings),
+        *_pptx_template_problems(talk, base),
+        *labels,
+    ]
     if not labels:  # the cross-references name points and questions with the talk's own words
         problems += cross_reference_problems(talk)
     if problems:
@@ -62,7 +67,7 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
             "alt-text",
             "say what it shows in ![...]",
         )
-        for path, text in _texts(talk, ())
+        for path, text in texts
         for image in text.images_without_alt
     ] + image_warnings
     warnings += [
@@ -71,7 +76,7 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
             "quote-marks",
             "the kit sets them; drop yours",
         )
-        for path, text in _texts(talk, ())
+        for path, text in texts
         if len(path) >= 2 and path[-2] == "quotes" and unquoted(text.source)[1]
     ]
     if (unknown_language := language_warning(talk)) is not None:
@@ -252,7 +257,12 @@ def _pattern_hint(detail: ErrorDetails) -> str:
 
 
 def _missing_files(
-    talk: Talk, source: Source, base: Path, allow_network: bool, warnings: list[BuildWarning]
+    talk: Talk,
+    texts: list[tuple[PathKey, Text]],
+    source: Source,
+    base: Path,
+    allow_network: bool,
+    warnings: list[BuildWarning],
 ) -> Iterator[Problem]:
     """Images and logos the talk names that are not there, lie outside its folder (once
     symlinks are followed), or cannot be used (damaged, enormous, an SVG reaching out);
@@ -261,7 +271,7 @@ def _missing_files(
 
     root = base.resolve()
     inspected: dict[Path, Any] = {}
-    for path, text in _texts(talk, ()):
+    for path, text in texts:
         longest = max((len(word) for word in text.plain.split()), default=0)
         if longest > MAX_WORD:
             what = f"a word of {longest:,} characters without a space; break it up (the limit is {MAX_WORD})"
@@ -269,7 +279,7 @@ def _missing_files(
         for url in dict.fromkeys(text.refused):
             what = f"address '{url}' is not allowed (use http:, https:, mailto: or a file beside the talk)"
             yield source.problem(path, what)
-    for path, name in _named_files(talk, ()):
+    for path, name in _named_files(talk, texts):
         if is_remote(name):
             if not allow_network:
                 what = f"'{name}': the build is offline; add --allow-network to fetch images from the web"
@@ -294,40 +304,50 @@ def _missing_files(
             )
 
 
-def _figures(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    """The image file of every `figure:` in the talk, with its path."""
-    if isinstance(value, Figure):
-        yield (*path, "src"), value.src
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _figures(getattr(value, name), (*path, name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _figures(item, (*path, index))
+def _pptx_template_problems(talk: Talk, base: Path) -> Iterator[Problem]:
+    """`slides.pptx_template` names a PowerPoint file beside the talk (whether or not this
+    build writes slides.pptx: a talk is checked whole)."""
+    options = talk.slide_options
+    if options.pptx_template is None:
+        return
+    root = base.resolve()
+    path = (root / options.pptx_template).resolve()
+    if not path.is_relative_to(root):
+        yield options.problem(f"'{options.pptx_template}' lies outside the talk's folder", "pptx_template")
+    elif not path.is_file():
+        what = f"PowerPoint template '{options.pptx_template}' not found (looked in {base.name}/)"
+        yield options.problem(what, "pptx_template")
 
 
-def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Text]]:
-    """Every piece of Markdown in the talk, with its path."""
-    if isinstance(value, Text):
+def _walk(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Text | Figure]]:
+    """Every piece of Markdown and every `figure:` in the talk, with its path."""
+    if isinstance(value, Text | Figure):
         yield path, value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from _texts(getattr(value, name), (*path, name))
+            yield from _walk(getattr(value, name), (*path, name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _texts(item, (*path, index))
+            yield from _walk(item, (*path, index))
 
 
-def _named_files(value: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    for text_path, text in _texts(value, path):
+def _texts(talk: Talk) -> Iterator[tuple[PathKey, Text]]:
+    for path, node in _walk(talk):
+        if isinstance(node, Text):
+            yield path, node
+
+
+def _named_files(talk: Talk, texts: list[tuple[PathKey, Text]]) -> Iterator[tuple[PathKey, str]]:
+    """Every file the talk names: images in its Markdown, figures, the theme's logos."""
+    for text_path, text in texts:
         for image in text.images:
             yield text_path, image
-    yield from _figures(value, path)
-    theme = getattr(value, "theme", None)
-    if theme is not None:
-        for key in ("logo", "logo_light"):
-            if getattr(theme, key):
-                yield (*path, "theme", key), getattr(theme, key)
+    for path, node in _walk(talk):
+        if isinstance(node, Figure):
+            yield (*path, "src"), node.src
+    for key in ("logo", "logo_light"):
+        if name := getattr(talk.theme, key):
+            yield ("theme", key), name
 
 
 __all__ = ["Validated", "cross_reference_problems", "describe", "format_path", "validate"]

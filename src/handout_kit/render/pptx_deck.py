@@ -63,16 +63,7 @@ def _template_path(job: Job) -> Path | None:
     options = job.talk.slide_options
     if options is None or options.pptx_template is None:
         return None
-    root = job.content_dir.resolve()
-    path = (root / options.pptx_template).resolve()
-    if not path.is_relative_to(root):
-        raise ContentError(
-            [options.problem(f"'{options.pptx_template}' lies outside the talk's folder", "pptx_template")]
-        )
-    if not path.is_file():
-        what = f"PowerPoint template '{options.pptx_template}' not found (looked in {root})"
-        raise ContentError([options.problem(what, "pptx_template")])
-    return path
+    return (job.content_dir / options.pptx_template).resolve()  # the validator saw it there
 
 
 def _open(job: Job, path: Path) -> Any:
