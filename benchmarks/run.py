@@ -146,7 +146,7 @@ def deck_talk(work: Path, slides: int) -> Path:
 
 def slide_count(talk: Path) -> int:
     from handout_kit.build import load_talk
-    from handout_kit.deck import build_deck
+    from handout_kit.model.slides import build_deck
 
     return len(build_deck(load_talk(talk)).slides)
 
@@ -218,7 +218,7 @@ class Captured:
 def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
     """Render `artefact` in process, saving every HTML it wrote a PDF of; also the outputs'
     summaries."""
-    import handout_kit.pdf as pdf
+    import handout_kit.layout as pdf
     import handout_kit.render.cards as cards_module
     import handout_kit.render.handout as handout_module
     from handout_kit.build import BuildOptions, build
@@ -409,7 +409,7 @@ def pptx(work: Path, talks: list[tuple[str, Path]], runs: int) -> list[Row]:
     """slides.pptx alone (`--format pptx`): a whole process, and the writer alone in this
     process (python-pptx imported, the deck model built), as `serve` pays it."""
     from handout_kit.build import load_talk
-    from handout_kit.deck import build_deck
+    from handout_kit.model.slides import build_deck
     from handout_kit.render.base import Job
     from handout_kit.render.pptx_deck import pptx_output
     from handout_kit.templates import Templates

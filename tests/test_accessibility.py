@@ -16,7 +16,7 @@ from pikepdf import Array, Dictionary
 
 from conftest import MINIMAL_TALK, REPO, run_cli
 from handout_kit.build import load_talk
-from handout_kit.deck import build_deck
+from handout_kit.model.slides import build_deck
 from handout_kit.pdfcheck import check_pdf
 from handout_kit.pdftags import tag_stamped_figure
 from handout_kit.render.slides import slide_text

@@ -150,7 +150,7 @@ N_UP = {
 
 @pytest.mark.parametrize(("size", "paper"), list(N_UP))
 def test_sheets_hold_as_many_cards_as_fit(make_talk, size: str, paper: str) -> None:
-    from handout_kit.imposition import CARD_PRESETS_MM
+    from handout_kit.card_sheets import CARD_PRESETS_MM
 
     out = build_cards(make_talk, statements_talk(12, f"cards:\n  size: {size}\n  paper: {paper}\n"))
     with pdfplumber.open(out / "cards.pdf") as pdf:
@@ -265,7 +265,7 @@ card_decks:
     ],
 )
 def test_each_back_lands_behind_its_front(make_talk, size, paper, flip: str, dx: float, dy: float) -> None:
-    from handout_kit.imposition import CARD_PRESETS_MM
+    from handout_kit.card_sheets import CARD_PRESETS_MM
 
     options = (
         f"cards:\n  size: {size}\n  paper: {paper}\n  flip: {flip}\n  offset: {{dx_mm: {dx}, dy_mm: {dy}}}\n"

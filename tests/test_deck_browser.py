@@ -122,7 +122,7 @@ def test_every_request_stays_in_the_file(context, deck_dir: Path) -> None:
 
 def test_presenter_window_follows_and_leads(context, deck_dir: Path) -> None:
     from handout_kit.build import load_talk
-    from handout_kit.deck import build_deck
+    from handout_kit.model.slides import build_deck
 
     slides = build_deck(load_talk(REPO / "content" / "talk.yaml")).slides
     start = [s.id for s in slides].index("point-trust-your-instincts")
@@ -155,7 +155,7 @@ def plain(html: str) -> str:
 
 def test_the_audience_file_carries_no_notes(deck_dir: Path) -> None:
     from handout_kit.build import load_talk
-    from handout_kit.deck import build_deck
+    from handout_kit.model.slides import build_deck
 
     audience = plain((deck_dir / "slides.html").read_text())
     presenter = plain((deck_dir / "slides-presenter.html").read_text())

@@ -146,7 +146,7 @@ def visible(page, selector: str) -> bool:
 
 def test_agenda_order_builds_the_deck_in_the_sessions_order(tmp_path: Path) -> None:
     from handout_kit.build import load_talk
-    from handout_kit.deck import build_deck
+    from handout_kit.model.slides import build_deck
 
     (tmp_path / "talk.yaml").write_text(WORKSHOP)
     deck = build_deck(load_talk(tmp_path / "talk.yaml"))
@@ -430,7 +430,7 @@ def test_bullets_come_one_press_at_a_time(context, workshop: Path) -> None:
 
 def test_without_script_the_deck_is_a_page_of_slides(browser, workshop: Path) -> None:
     from handout_kit.build import load_talk
-    from handout_kit.deck import build_deck
+    from handout_kit.model.slides import build_deck
 
     context = browser.new_context(viewport={"width": 1400, "height": 900}, java_script_enabled=False)
     page = context.new_page()

@@ -19,9 +19,9 @@ from pptx.util import Emu
 
 from conftest import MINIMAL_TALK, REPO, assert_clean_failure, read_pdf, run_cli, squash
 from handout_kit.build import load_talk
-from handout_kit.deck import build_deck
 from handout_kit.markdown import plain_text
-from handout_kit.pptx_text import runs_of
+from handout_kit.model.slides import build_deck
+from handout_kit.render.pptx_text import runs_of
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 TITLES = (PH.TITLE, PH.CENTER_TITLE)

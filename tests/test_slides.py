@@ -8,7 +8,7 @@ import pytest
 
 from conftest import MINIMAL_TALK, REPO, assert_clean_failure, read_pdf, run_cli, squash
 from handout_kit.build import load_talk
-from handout_kit.deck import build_deck
+from handout_kit.model.slides import build_deck
 
 
 @pytest.fixture(scope="module")

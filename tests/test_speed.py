@@ -12,8 +12,8 @@ import pytest
 
 from conftest import REPO, read_pdf, run_cli, squash
 from handout_kit.build import load_talk
-from handout_kit.deck import build_deck
-from handout_kit.pdf import resolved_custom_properties
+from handout_kit.layout import resolved_custom_properties
+from handout_kit.model.slides import build_deck
 
 
 @pytest.fixture(scope="module")

@@ -107,3 +107,20 @@ def test_html_outputs_carry_the_talk_s_images_inside_them(make_talk) -> None:
     images = re.findall(r'<img src="([^"]+)" alt="a black square"', html)
     assert len(images) == 1 and images[0].startswith("data:image/svg+xml;base64,")
     assert base64.b64decode(images[0].split(",", 1)[1]).decode() == svg
+
+
+def test_an_override_under_a_built_in_s_old_name_is_named_not_silently_dropped(make_talk) -> None:
+    """run-sheet templates moved from runsheet/ to run-sheet/: a kept override is a warning."""
+    project = make_talk(files={"templates/runsheet/run-sheet.css": "h1 { color: red; }\n"})
+    result = run_cli("build", project, "--only", "handout")
+    assert result.exit_code == 0, result.output
+    moved = [line for line in result.output.splitlines() if line.endswith("[template-moved]")]
+    assert len(moved) == 1, result.output
+    assert "templates/runsheet/run-sheet.css" in moved[0] and "now run-sheet/run-sheet.css" in moved[0]
+    strict = run_cli("build", project, "--only", "handout", "--strict")
+    assert strict.exit_code != 0 and "[template-moved]" in strict.output, strict.output
+    kept = project / "templates" / "runsheet" / "run-sheet.css"
+    (project / "templates" / "run-sheet").mkdir()
+    kept.rename(project / "templates" / "run-sheet" / "run-sheet.css")
+    result = run_cli("build", project, "--only", "handout", "--strict")  # the handout is cached
+    assert result.exit_code == 0 and "[template-moved]" not in result.output, result.output

@@ -82,9 +82,9 @@ ARTEFACTS: dict[str, Artefact] = {
         ),
         Artefact(
             "run-sheet",
-            "handout_kit.render.runsheet:RunSheetRenderer",
+            "handout_kit.render.run_sheet:RunSheetRenderer",
             {"pdf": ("run-sheet.pdf",), "html": ("run-sheet.html",)},
-            ("runsheet/run-sheet.html",),
+            ("run-sheet/run-sheet.html",),
             COMMON_PARTS | {"groups", "questions", "exercises", "card_decks", "cards", "session"},
             cost=3,
         ),

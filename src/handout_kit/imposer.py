@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .imposition import Imposition, Mark, Rect
+from .card_sheets import Imposition, Mark, Rect
 
 PT_PER_MM = 72 / 25.4
 MARK_WIDTH_MM = 0.12

@@ -114,15 +114,30 @@ def plan_talk(options: BuildOptions, write: bool, started: float) -> TalkBuild:
         talk.job = _job(talk, templates, source[-1] if source else None)
         for name in talk.todo:  # a renderer's cheap checks first: what cannot succeed fails in seconds
             getattr(ARTEFACTS[name].renderer(), "precheck", lambda job: None)(talk.job)
+    talk.report.warnings[:0] = _moved_overrides(templates)  # of the folders as they are now, never cached
     return talk
+
+
+def _moved_overrides(templates: Templates) -> list[BuildWarning]:
+    from .source import display_name
+
+    return [
+        BuildWarning(
+            "template-moved",
+            f"this override is not used: the built-in {new.split('/')[-1]} is now {new}",
+            file=display_name(path),
+            hint=f"move it to templates/{new}",
+        )
+        for path, new in templates.moved_overrides()
+    ]
 
 
 def _job(talk: TalkBuild, templates: Templates, source: Source | None) -> Job:
     """Load and validate the talk (every problem at once, whatever --only says) and make the
     job its renderers read."""
     from . import network
-    from .cards import category_colors
     from .fonts import missing_glyph_warnings, start_coverage_scan
+    from .model.cards import category_colors
     from .source import load
     from .themes import contrast_warnings
     from .validate import validate  # pydantic and Markdown load here, not at start-up

@@ -550,7 +550,7 @@ class CardOptions(Model):
     @field_validator("size")
     @classmethod
     def _known_size(cls, value: str) -> str:
-        from .imposition import parse_card_size
+        from .card_sheets import parse_card_size
 
         parse_card_size(value)  # raises ValueError with a message naming the choices
         return value
@@ -628,7 +628,9 @@ class Talk(Model):
         source = context.get("source")
         if source is not None:
             _place(talk, source, ())
-            from .decks import read_deck_files  # a deck's spreadsheet, once the talk itself is sound
+            from .model.card_decks import (
+                read_deck_files,  # a deck's spreadsheet, once the talk itself is sound
+            )
 
             read_deck_files(talk, source, Path(context["base"]))
         return talk

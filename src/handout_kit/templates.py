@@ -93,6 +93,14 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None
 
 
+# Built-in templates that were renamed: an override kept under the old name would silently stop
+# applying, so it is named in a warning instead.
+MOVED = {
+    "runsheet/run-sheet.html": "run-sheet/run-sheet.html",
+    "runsheet/run-sheet.css": "run-sheet/run-sheet.css",
+}
+
+
 class Templates:
     """One Jinja environment with the kit's lookup order and strict undefined names."""
 
@@ -111,6 +119,10 @@ class Templates:
     def __getstate__(self) -> dict[str, Any]:
         # The Jinja environment is rebuilt where needed (in a worker process), not pickled.
         return {key: value for key, value in self.__dict__.items() if key != "environment"}
+
+    def moved_overrides(self) -> list[tuple[Path, str]]:
+        """The user's override files kept under a built-in's old name, each with its new name."""
+        return [(d / old, new) for d in self.user_dirs for old, new in MOVED.items() if (d / old).is_file()]
 
     def resolve(self, name: str) -> Path | None:
         """The file template `name` comes from in this lookup order (None: no such template)."""

@@ -87,8 +87,8 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
 def cross_reference_problems(talk: Talk) -> list[Problem]:
     """What relates one part of the talk to another: what exercises and decks serve, the slide
     ids `slides:` names, the agenda's exercises, group sizes against the participants."""
-    from .cards import card_problems
-    from .deck import slide_problems
+    from .model.cards import card_problems
+    from .model.slides import slide_problems
 
     exercise_ids = [exercise.id for exercise in talk.exercises]
     agenda = [

@@ -19,7 +19,7 @@ from ..errors import BuildWarning
 from ..reads import Reads, record_file
 
 if TYPE_CHECKING:
-    from ..pdf import Layout
+    from ..layout import Layout
     from ..schema import Paper, Talk
     from ..templates import Templates
 
@@ -156,7 +156,7 @@ def merged(results: list[Result]) -> Result:
 def lay_out_checked(job: Job, html: str, artefact: str, result: Result) -> Layout:
     """Lay `html` out for `artefact`: refused files are an error, WeasyPrint's warnings go to
     `result`."""
-    from ..pdf import lay_out  # WeasyPrint loads only when something is laid out
+    from ..layout import lay_out  # WeasyPrint loads only when something is laid out
 
     layout = lay_out(html, job.content_dir, job.templates.roots, job.network_timeout)
     layout.refuse(artefact)

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ..cards import Card, CardSet, build_card_sets, select_sets
+from ..card_sheets import CARD_PRESETS_MM, PAPER_MM, Imposition, impose, parse_card_size
 from ..errors import BuildWarning, ContentError
 from ..i18n import direction_of, translator
-from ..imposition import CARD_PRESETS_MM, PAPER_MM, Imposition, impose, parse_card_size
+from ..model.cards import Card, CardSet, build_card_sets, select_sets
 from .base import PAPER_NAMES, Job, Output, Result, _data_uri, clip, embed_images, lay_out_checked
 
 if TYPE_CHECKING:
     from ..imposer import Slot
-    from ..pdf import Layout
+    from ..layout import Layout
 
 FACES_TEMPLATE = "cards/faces.html"
 CALIBRATION_TEMPLATE = "cards/calibration.html"

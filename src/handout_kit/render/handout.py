@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import unescape
 
 from ..errors import BuildWarning, LayoutError
-from ..pdf import Layout, Spill, lay_out
+from ..layout import Layout, Spill, lay_out
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images
 from .measure import check_image_sizes
 

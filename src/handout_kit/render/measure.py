@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import LayoutError
-from ..pdf import Layout
+from ..layout import Layout
 
 MM_PER_PX = 25.4 / 96
 # The shorter side of a picture below which nobody reads it: on paper, and on a 1280x720 slide.

@@ -11,13 +11,13 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..deck import Deck, Slide
 from ..errors import BuildWarning, ContentError, ResourceError
-from ..pptx_master import TemplateProblem, open_template, pick_layouts, themed_presentation
-from ..pptx_slides import Content, SlideWriter, image_bytes
-from ..pptx_text import Para, Run, paragraphs, runs_of
+from ..model.slides import Deck, Slide
 from ..reads import record_file
 from .base import Output, source_date
+from .pptx_master import TemplateProblem, open_template, pick_layouts, themed_presentation
+from .pptx_slides import Content, SlideWriter, image_bytes
+from .pptx_text import Para, Run, paragraphs, runs_of
 
 if TYPE_CHECKING:
     from pptx.presentation import Presentation
@@ -88,7 +88,7 @@ def _theme_fonts(prs: Presentation) -> dict[str, str]:
     from lxml import etree
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    from ..pptx_master import A
+    from .pptx_master import A
 
     fonts = {"mj": "Calibri", "mn": "Calibri"}
     try:

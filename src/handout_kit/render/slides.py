@@ -11,10 +11,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..deck import Deck, Slide, build_deck
 from ..errors import BuildWarning
 from ..fonts import Face, embedded_font_css
-from ..pdf import Frame, Layout, Spill
+from ..layout import Frame, Layout, Spill
+from ..model.slides import Deck, Slide, build_deck
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images, lay_out_checked, merged
 from .measure import check_image_sizes
 

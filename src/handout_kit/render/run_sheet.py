@@ -10,14 +10,14 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..cards import grouping_notes, groups_in_room, serves_label, units
 from ..errors import BuildWarning, LayoutError
 from ..i18n import Translator, translator
-from ..pdf import Layout, lay_out
+from ..layout import Layout, lay_out
+from ..model.cards import grouping_notes, groups_in_room, serves_label, units
 from ..schema import Exercise, Material, Talk
 from .base import PAPER_NAMES, Job, Output, Result, clip, embed_images
 
-TEMPLATE = "runsheet/run-sheet.html"
+TEMPLATE = "run-sheet/run-sheet.html"
 
 
 @dataclass(frozen=True)
@@ -188,8 +188,8 @@ def _clock(start: dt.time | None, minutes: int, tr: Translator) -> str:
 
 def printing(talk: Talk, paper: str) -> str | None:
     """What to print for the cards, and how many sets of each, in one unambiguous line."""
-    from ..cards import build_card_sets
-    from ..imposition import impose, parse_card_size
+    from ..card_sheets import impose, parse_card_size
+    from ..model.cards import build_card_sets
 
     sets = [card_set for card_set in build_card_sets(talk) if card_set.cards]
     count = sum(len(card_set.cards) * card_set.copies for card_set in sets)

@@ -9,10 +9,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .errors import Problem, suggestion
-from .i18n import Translator, translator
-from .markdown import Text
-from .schema import AgendaItem, Exercise, Figure, Item, Model, Point, Question, SlideSpec, Talk
+from ..errors import Problem, suggestion
+from ..i18n import Translator, translator
+from ..markdown import Text
+from ..schema import AgendaItem, Exercise, Figure, Item, Model, Point, Question, SlideSpec, Talk
 
 # A sentence ends at . ! ? or : (with any closing emphasis, quote or bracket) before a space.
 FIRST_SENTENCE = re.compile(r"^(.+?[.!?:](?:\*\*|\*|_|\u201d|\u2019|\))*)(?:\s|$)")
@@ -356,7 +356,7 @@ def _unknown(name: str, known: list[str], what: str) -> str:
 
 def first_sentence(text: Text) -> Markup:
     """The opening sentence of a Markdown text, as HTML (for a slide's short form)."""
-    from .markdown import render_inline
+    from ..markdown import render_inline
 
     source = text.source.strip()
     match = FIRST_SENTENCE.match(source)

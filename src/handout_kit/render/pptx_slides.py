@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from .deck import Slide
-from .errors import BuildWarning
+from ..errors import BuildWarning
+from ..model.slides import Slide
+from .base import _data_uri, clip
 from .pptx_master import PX, QR_BOX, fit_box, normalized
 from .pptx_text import STEP_HANG, Fit, Image, Para, Run, measure, paragraphs, runs_of
-from .render.base import _data_uri, clip
 
 if TYPE_CHECKING:
-    from .render.base import Job
+    from .base import Job
 
 EMU_PT = 12700
 # Below these sizes (points) text is no longer read from the back of a room: the fit shrinks

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from .fonts import Face, find_font_file
+from ..fonts import Face, find_font_file
 
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .errors import BuildWarning, KitError, Problem, suggestion
-from .schema import CardDeck, Exercise, Point, Question, Talk
+from ..errors import BuildWarning, KitError, Problem, suggestion
+from ..schema import CardDeck, Exercise, Point, Question, Talk
 
 
 class SelectionError(KitError):
@@ -236,7 +236,7 @@ PROMPT_CATEGORY = "prompt"
 def _prompt_cards(talk: Talk, colors: dict[str, str]) -> list[Card]:
     """A card for each point and question that has a `card:` text, labelled with its place."""
     cards = []
-    from .i18n import translator
+    from ..i18n import translator
 
     words = translator(talk)
     places: list[tuple[str, str, Point | Question]] = [
@@ -292,7 +292,7 @@ def _serves_label(
 
 def serves_label(talk: Talk, serves: str | None) -> str | None:
     """What an exercise or card deck serves, as the talk calls it: "Tip 5", "Question 2"."""
-    from .i18n import translator
+    from ..i18n import translator
 
     if serves is None:
         return None

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, cast
 
 from lxml import etree
 
-from .colors import mix, six_digits
+from ..colors import mix, six_digits
 
 if TYPE_CHECKING:
     from pptx.parts.slide import SlideMasterPart
     from pptx.presentation import Presentation
     from pptx.slide import SlideLayout, SlideMaster
 
-    from .schema import Theme
+    from ..schema import Theme
 
 PX = 9525  # EMU per CSS pixel: the HTML deck's 1280 x 720 px is PowerPoint's 16:9, 13.33 x 7.5 in
 SLIDE_W, SLIDE_H = 1280, 720

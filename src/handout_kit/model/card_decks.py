@@ -10,9 +10,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .errors import ContentError, Problem
-from .schema import CardDeck, Statement, Talk
-from .source import Source, display_name, read_text
+from ..errors import ContentError, Problem
+from ..schema import CardDeck, Statement, Talk
+from ..source import Source, display_name, read_text
 
 MAX_ROWS = 5000
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
