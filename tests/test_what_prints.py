@@ -132,3 +132,43 @@ def test_the_calibration_scales_are_legible(make_talk) -> None:
         for b in found:
             if a is not b and abs(a["top"] - b["top"]) < 2 and a["x0"] < b["x0"]:
                 assert b["x0"] - a["x1"] >= 1.5 * MM, (a["text"], b["text"])
+
+
+NAMES = ("Montréal", "Saskatchewan", "Yellowknife", "Charlottetown", "WeasyPrint", "Mississauga")
+
+
+def _prose_talk(language: str, sentence: str) -> str:
+    """A talk whose one point is a long paragraph: `sentence` with each name in turn, so that
+    the names fall at every place of the handout's narrow column, line ends included."""
+    text = " ".join(sentence.format(name=name, n=n) for n in range(4) for name in NAMES)
+    return (
+        f"title: Names\nlanguage: {language}\ngroups:\n  - title: Places\n    points:\n      - text: {text}\n"
+    )
+
+
+def _lines_of(pdf_path: Path) -> list[str]:
+    with pdfplumber.open(pdf_path) as pdf:
+        return [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+
+
+def test_names_in_running_text_are_never_hyphenated_while_the_prose_around_them_is(make_talk) -> None:
+    english = "Our internationalisation responsibilities took {n} colleagues to {name} for consultations."
+    project = make_talk(_prose_talk("en", english))
+    result = run_cli("build", project, "--only", "handout", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    lines = _lines_of(project / "build" / "handout.pdf")
+    broken = [line for line in lines if line.rstrip().endswith(("-", "\u2010"))]
+    assert broken, "the column hyphenates nothing: the test proves nothing"  # prose hyphenates...
+    text = "\n".join(lines)
+    for name in NAMES:
+        assert text.count(name) == 4, (name, broken)  # ...and every name is printed whole
+
+    # German capitalises every noun: its nouns keep hyphenating; names with an inner capital do not
+    german = "Die Internationalisierungsverantwortlichen schickten {n} Beratungsteams nach {name}."
+    project = make_talk(_prose_talk("de", german))
+    result = run_cli("build", project, "--only", "handout", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    lines = _lines_of(project / "build" / "handout.pdf")
+    ends = [line.split()[-1] for line in lines if line.rstrip().endswith(("-", "\u2010"))]
+    assert any(word[0].isupper() for word in ends), lines  # a capitalised noun broken at a line end
+    assert "\n".join(lines).count("WeasyPrint") == 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -92,6 +93,91 @@ def _set_addresses(tokens: list[Token]) -> None:
                 children[index + 1] = replacement
 
 
+# Words set in a `<span class="name">` (never hyphenated, see base/theme.css): names of people,
+# places and products. A capital marks a name in most languages, but not in German (and
+# Luxembourgish), where every noun has one and long nouns must keep hyphenating; there only
+# words with an inner capital or a digit (WeasyPrint, McDonald, COVID-19) count as names.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+NAME_MIN_LETTERS = 5  # a shorter word is never hyphenated anyway (hyphenate-limit-chars)
+_PIECES = re.compile(r"(?P<word>\w+(?:['\u2019-]\w+)*)|(?P<end>[.!?\u2026]+)|(?P<other>\W)", re.UNICODE)
+
+
+def _is_name(word: str, sentence_start: bool, language: str) -> bool:
+    """Whether `word` reads as a name that must not be hyphenated (Montréal, iPhone, WeasyPrint,
+    B2B), in `language`: a capital not at a sentence's start, an inner capital, or a digit
+    among letters; at a sentence's start, in English, a capital word with letters outside
+    ASCII (Zürich, Kraków), since English words rarely have them."""
+    if len(word) < NAME_MIN_LETTERS or not any(c.isalpha() for c in word):
+        return False
+    if any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word):
+        return True
+    if not word[0].isupper() or language in NOUNS_CAPITALISED:
+        return False
+    if not sentence_start:
+        return True
+    return language == "en" and not word.isascii()
+
+
+def _protect_names(tokens: list[Token], language: str) -> None:
+    """Set each name in running text (`_is_name`) in a `<span class="name">`, so that prose
+    hyphenates while names of people and places stay whole. A word found to be a name
+    anywhere in the text is one at a sentence's start too. Text inside links, images and
+    code is left as it is (links are never hyphenated; alt text and code stay plain)."""
+    base = language.lower().replace("_", "-").split("-")[0]
+    inlines = [token for token in tokens if token.type == "inline" and token.children]
+    read = [(token, list(_words(token.children or []))) for token in inlines]
+    names = {
+        word
+        for _, children in read
+        for _, pieces in children
+        for word, start in pieces
+        if word and _is_name(word, start, base)
+    }
+    for token, children in read:
+        rebuilt: list[Token] = []
+        for child, pieces in children:
+            if not pieces:
+                rebuilt.append(child)
+                continue
+            plain: list[str] = []
+            for text, _ in pieces:
+                if text in names:
+                    _append(rebuilt, "text", "".join(plain))
+                    _append(rebuilt, "html_inline", Markup('<span class="name">%s</span>') % text)
+                    plain = []
+                else:
+                    plain.append(text)
+            _append(rebuilt, "text", "".join(plain))
+        token.children = rebuilt
+
+
+def _words(children: list[Token]) -> Iterator[tuple[Token, list[tuple[str, bool]]]]:
+    """Each child of an inline token with, for running text outside links, its pieces (a word,
+    a mark, a space) and whether each comes at a sentence's start; other children have none."""
+    start, in_link = True, 0
+    for child in children:
+        in_link += (child.type == "link_open") - (child.type == "link_close")
+        if child.type != "text" or in_link:
+            start = start and child.type != "code_inline"
+            yield child, []
+            continue
+        pieces = []
+        for match in _PIECES.finditer(child.content):
+            pieces.append((match[0], start))
+            if match["word"]:
+                start = False
+            elif match["end"]:
+                start = True
+        yield child, pieces
+
+
+def _append(children: list[Token], kind: str, content: str) -> None:
+    if content:
+        made = Token(kind, "", 0)
+        made.content = str(content)
+        children.append(made)
+
+
 def _bracket_spaced_targets(source: str) -> str:
     return _SPACED_TARGET.sub(lambda m: f"{m[1]}(<{m[2].strip()}>)", source) if "](" in source else source
 
@@ -102,6 +188,7 @@ def render_inline(source: str, language: str = "en") -> Text:
     _refused.clear()
     tokens = md.parseInline(_bracket_spaced_targets(source))
     _set_addresses(tokens)
+    _protect_names(tokens, language)
     html = md.renderer.render(tokens, md.options, {})
     return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens), language)
 
@@ -112,6 +199,7 @@ def render_block(source: str, language: str = "en") -> Text:
     _refused.clear()
     tokens = md.parse(_bracket_spaced_targets(source))
     _set_addresses(tokens)
+    _protect_names(tokens, language)
     html = md.renderer.render(tokens, md.options, {})
     return Text(source, Markup(html), _images(tokens), tuple(_refused), _missing_alt(tokens), language)
 
