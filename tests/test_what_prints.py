@@ -4,6 +4,7 @@ once, the paper colour over the whole page, a calibration sheet legible at arm's
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -172,3 +173,31 @@ def test_names_in_running_text_are_never_hyphenated_while_the_prose_around_them_
     ends = [line.split()[-1] for line in lines if line.rstrip().endswith(("-", "\u2010"))]
     assert any(word[0].isupper() for word in ends), lines  # a capitalised noun broken at a line end
     assert "\n".join(lines).count("WeasyPrint") == 4
+
+
+def test_which_words_count_as_names_depends_on_the_language_and_the_line() -> None:
+    from handout_kit.markdown import render_inline
+
+    def kept_whole(text: str, language: str = "en") -> list[str]:
+        return re.findall(r'<span class="name">([^<]+)</span>', str(render_inline(text, language).html))
+
+    assert kept_whole("We met in Montréal with Jean-Pierre. Zürich was cold.") == [
+        "Montréal",
+        "Jean-Pierre",
+        "Zürich",  # at a sentence's start, a capital word with letters outside ASCII, in English
+    ]
+    assert kept_whole("Lyon first, then Marseille. Marseille again, [Marseille](https://x.org).") == [
+        "Marseille",
+        "Marseille",  # a name elsewhere in the text is one at a sentence's start too; a link is left alone
+    ]
+    assert kept_whole("Rendered by WeasyPrint, tested on COVID-19 data, on an iPhone.") == [
+        "WeasyPrint",
+        "COVID-19",
+        "iPhone",
+    ]
+    assert kept_whole("Seven Tips for Rapidly Fostering Self-Organizing Groups") == []  # Title Case
+    # German: every noun has a capital and long nouns must hyphenate; inner capitals still count
+    assert kept_whole("Die Donaudampfschifffahrt fährt mit WeasyPrint nach Regensburg.", "de-AT") == [
+        "WeasyPrint"
+    ]
+    assert kept_whole("Nous irons à Montréal demain.", "fr") == ["Montréal"]

@@ -102,16 +102,17 @@ NAME_MIN_LETTERS = 5  # a shorter word is never hyphenated anyway (hyphenate-lim
 _PIECES = re.compile(r"(?P<word>\w+(?:['\u2019-]\w+)*)|(?P<end>[.!?\u2026]+)|(?P<other>\W)", re.UNICODE)
 
 
-def _is_name(word: str, sentence_start: bool, language: str) -> bool:
+def _is_name(word: str, sentence_start: bool, language: str, capitals: bool = True) -> bool:
     """Whether `word` reads as a name that must not be hyphenated (Montréal, iPhone, WeasyPrint,
-    B2B), in `language`: a capital not at a sentence's start, an inner capital, or a digit
-    among letters; at a sentence's start, in English, a capital word with letters outside
-    ASCII (Zürich, Kraków), since English words rarely have them."""
+    COVID-19), in `language`: an inner capital, or a digit among letters; where a capital
+    marks a name (`capitals`, and not in German), a capital not at a sentence's start, or at a
+    sentence's start, in English, a capital word with letters outside ASCII (Zürich, Kraków),
+    since English words rarely have them."""
     if len(word) < NAME_MIN_LETTERS or not any(c.isalpha() for c in word):
         return False
-    if any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word):
-        return True
-    if not word[0].isupper() or language in NOUNS_CAPITALISED:
+    if any(c.isupper() for part in word.split("-") for c in part[1:]) or any(c.isdigit() for c in word):
+        return True  # an inner capital: not the first of a hyphenated part (Self-Organizing)
+    if not capitals or not word[0].isupper() or language in NOUNS_CAPITALISED:
         return False
     if not sentence_start:
         return True
@@ -126,13 +127,10 @@ def _protect_names(tokens: list[Token], language: str) -> None:
     base = language.lower().replace("_", "-").split("-")[0]
     inlines = [token for token in tokens if token.type == "inline" and token.children]
     read = [(token, list(_words(token.children or []))) for token in inlines]
-    names = {
-        word
-        for _, children in read
-        for _, pieces in children
-        for word, start in pieces
-        if word and _is_name(word, start, base)
-    }
+    names: set[str] = set()
+    for _, children in read:
+        capitals = not _title_case(children)  # In a Title Case Heading capitals mark no names
+        names.update(word for word, start in _pieces_of(children) if _is_name(word, start, base, capitals))
     for token, children in read:
         rebuilt: list[Token] = []
         for child, pieces in children:
@@ -169,6 +167,19 @@ def _words(children: list[Token]) -> Iterator[tuple[Token, list[tuple[str, bool]
             elif match["end"]:
                 start = True
         yield child, pieces
+
+
+def _pieces_of(children: list[tuple[Token, list[tuple[str, bool]]]]) -> Iterator[tuple[str, bool]]:
+    return (piece for _, pieces in children for piece in pieces)
+
+
+def _title_case(children: list[tuple[Token, list[tuple[str, bool]]]]) -> bool:
+    """Whether a line is set in Title Case: three of four of its words of three letters or more,
+    past its first, capitalised (a sentence full of names rarely gets there)."""
+    words = [
+        word for word, start in _pieces_of(children) if not start and len(word) > 2 and word[0].isalpha()
+    ]
+    return len(words) >= 3 and sum(word[0].isupper() for word in words) * 4 >= len(words) * 3
 
 
 def _append(children: list[Token], kind: str, content: str) -> None:
