@@ -99,6 +99,9 @@ def _set_addresses(tokens: list[Token]) -> None:
 # words with an inner capital or a digit (WeasyPrint, McDonald, COVID-19) count as names.
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
 NAME_MIN_LETTERS = 5  # a shorter word is never hyphenated anyway (hyphenate-limit-chars)
+# A longer word (or part of a hyphenated one) is left to hyphenation: it may not fit a line,
+# and then it breaks somewhere anyway; better where the dictionary says.
+NAME_MAX_LETTERS = 20
 _PIECES = re.compile(r"(?P<word>\w+(?:['\u2019-]\w+)*)|(?P<end>[.!?\u2026]+)|(?P<other>\W)", re.UNICODE)
 
 
@@ -109,6 +112,8 @@ def _is_name(word: str, sentence_start: bool, language: str, capitals: bool = Tr
     sentence's start, in English, a capital word with letters outside ASCII (Zürich, Kraków),
     since English words rarely have them."""
     if len(word) < NAME_MIN_LETTERS or not any(c.isalpha() for c in word):
+        return False
+    if max(len(part) for part in word.split("-")) > NAME_MAX_LETTERS:
         return False
     if any(c.isupper() for part in word.split("-") for c in part[1:]) or any(c.isdigit() for c in word):
         return True  # an inner capital: not the first of a hyphenated part (Self-Organizing)
