@@ -138,10 +138,10 @@ def test_every_box_of_every_artefact_lies_inside_its_page_slide_or_card(corpus: 
                 problems += _check_page(pdf.pages[0], body, None, f"{name} {paper} run-sheet")
         if (folder / "cards-print.pdf").is_file():
             problems += _check_cards(folder / "cards-print.pdf", name)
-        with pdfplumber.open(folder / "slides-notes.pdf") as pdf:
+        with pdfplumber.open(folder / "slides-notes.pdf") as pdf:  # margins 14 15 16 15 mm
             for number, page in enumerate(pdf.pages, start=1):
-                body = (0, 0, float(page.width), float(page.height))
-                problems += _check_page(page, body, None, f"{name} {paper} notes p{number}")
+                body = (15 * MM, 14 * MM, width - 15 * MM, height - 16 * MM)
+                problems += _check_page(page, body, height - 16 * MM, f"{name} {paper} notes p{number}")
     assert not problems, "\n".join(problems)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from conftest import MINIMAL_TALK, assert_clean_failure, read_pdf, run_cli
+from conftest import MINIMAL_TALK, REPO, assert_clean_failure, read_pdf, run_cli
 from test_examples import PX, _check_page
 
 SENTENCE = "This prompt is longer than a card is meant to hold."
@@ -93,6 +93,95 @@ def test_the_closing_slide_shows_the_qr_label_and_links_beside_the_code(make_tal
         link_words = [w for w in words if w["text"].startswith("Link")]
         assert len({round(w["x0"]) for w in link_words}) == 2  # two columns of links
         assert all(w["x0"] > qr_right for w in link_words)
+
+
+def test_a_long_deck_built_in_parts_shows_a_stepped_down_slide_stepped_down_in_html_too(make_talk) -> None:
+    from handout_kit.render.slides import PARALLEL_FROM_SLIDES
+
+    wraps = "Words that make this bullet long enough to wrap, " * 4 + "and then it ends"
+    long_point = "      - text: Too much to say.\n        items:\n" + "".join(
+        f"          - {wraps} {n}\n" for n in range(6)
+    )
+    points = "".join(f"      - text: Point number {n}.\n" for n in range(PARALLEL_FROM_SLIDES))
+    project = make_talk(MINIMAL_TALK.replace("      - text: Keep going.\n", long_point + points))
+    result = run_cli(
+        "build", project, "--only", "slides", "--format", "pdf", "--format", "html", "--jobs", "2"
+    )
+    assert result.exit_code == 0, result.output
+    assert "in 2 processes" in result.output  # the deck's part and the notes' part ran apart
+    assert "1 set smaller to fit" in result.output
+
+    with pdfplumber.open(project / "build" / "slides.pdf") as pdf:
+        assert len(pdf.pages) > PARALLEL_FROM_SLIDES
+        stepped, plain = pdf.pages[4], pdf.pages[5]  # title, outline, group, point 1, then these
+        assert "Too much to say" in stepped.extract_text()
+        size_of = {page: max(_sizes(page)) for page in (stepped, plain)}  # the point's numeral
+        printed = size_of[stepped] / size_of[plain]
+    assert printed < 0.95
+    for name in ("slides.html", "slides-presenter.html"):
+        html = (project / "build" / name).read_text()
+        fits = re.findall(r'<section class="slide[^>]*style="--fit: ([0-9.]+)"', html)
+        assert len(fits) == 1, (name, fits)  # one slide stepped down, the same one as in the PDF
+        section = re.search(
+            r'<section class="slide[^>]*style="--fit: [0-9.]+"[^>]*>.*?</section>', html, re.S
+        )
+        assert section and "Too much to say" in section[0]
+        assert abs(float(fits[0]) - printed) < 0.01, (name, fits, printed)
+
+
+def _with_notes(notes: dict[str, int]) -> str:
+    """The minimal talk with speaker notes of so many sentences on the points named."""
+    sentence = "These notes go on and on, far longer than any notes page holds beside its slide."
+    text = MINIMAL_TALK
+    for point, sentences in notes.items():
+        line = f"      - text: {point}\n"
+        text = text.replace(line, f"{line}        notes: {' '.join([sentence] * sentences)}\n")
+    return text
+
+
+def test_long_notes_step_their_type_down_and_notes_past_the_floor_are_reported(make_talk) -> None:
+    text = _with_notes({'"**Start small.** Then grow."': 50, "Keep going.": 200})
+    unbreakable = "`" + "x" * 150 + "`"
+    # the talk's own stylesheet keeps words whole, so this one runs off the page
+    own_css = (REPO / "templates" / "slides" / "notes.css").read_text()
+    assert "overflow-wrap: anywhere;" in own_css
+    own_css = own_css.replace("overflow-wrap: anywhere;", "overflow-wrap: normal;")
+    project = make_talk(
+        text.replace("    answer: Because.\n", f"    answer: Because.\n    notes: Say {unbreakable}.\n"),
+        {"templates/slides/notes.css": own_css},
+    )
+    result = run_cli("build", project, "--only", "slides", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    talk = (project / "content" / "talk.yaml").read_text()
+    far_too_long = [n for n, line in enumerate(talk.splitlines(), start=1) if "notes:" in line][1]
+    warning = re.search(
+        r"talk\.yaml:(\d+): slides: the notes of slide (\d+) [^\n]*\[notes-overflow\]", result.output
+    )
+    assert warning, result.output
+    assert (int(warning[1]), warning[2]) == (far_too_long, "5")  # the line of its `notes:`
+    assert re.search(r"run \d+ mm past notes page \d even at 80% type \(the floor\)", warning[0])
+    assert result.output.count("[notes-overflow]") == 2  # the notes that stepped down fit
+    code_line = [n for n, line in enumerate(talk.splitlines(), start=1) if "notes:" in line][2]
+    assert re.search(
+        rf"talk\.yaml:{code_line}: slides: the notes of slide 6 \u201cWhy\?\u201d run out of notes page \d: "
+        r"[\d.]+ mm past the right edge",
+        result.output,
+    ), result.output
+    assert "set smaller to fit" in result.output
+
+    with pdfplumber.open(project / "build" / "slides-notes.pdf") as pdf:
+        pages = [" ".join(page.extract_text().split()) for page in pdf.pages]
+        # slide 4's notes, 50 sentences, now fit on the page of their slide, in smaller type
+        home = next(i for i, text in enumerate(pages) if "Slide 4" in text)
+        assert pages[home].count("beside its slide.") == 50
+        page = pdf.pages[home]
+        row = [c for c in page.chars if c["x0"] > 300 and 100 < c["top"] < page.height - 50]  # no footer
+        sizes = {round(c["size"], 2) for c in row if c["text"].strip()} - {8.5}  # the label's size
+        assert sizes and max(sizes) < 9.5 and min(sizes) >= 7.6, sizes
+        # slide 5's notes run on past their page: what the warning says
+        start = next(i for i, text in enumerate(pages) if "Slide 5" in text)
+        assert pages[start + 1].lstrip().startswith("These notes go on")
+    assert_clean_failure(run_cli("check", project, "--strict"), "[notes-overflow]", "notes of slide 5")
 
 
 # -- cards ---------------------------------------------------------------------------------

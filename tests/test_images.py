@@ -103,3 +103,40 @@ def test_a_picture_too_thin_to_read_is_an_error_naming_its_line(make_talk) -> No
     result = run_cli("build", project, "--only", "handout", "--format", "pdf")
     assert_clean_failure(result, "talk.yaml:12: image 'strip.png'", "too small to read", "12 mm")
     assert not (project / "build" / "handout.pdf").exists()
+
+
+CARD_TALK = """\
+title: Cards with pictures
+groups:
+  - title: Seen
+    points: [{{text: Nothing here.}}]
+exercises:
+  - id: look  # line 6: the exercise, named by its card
+    title: Look closely
+    prompt: "What do you see? ![a band of colour]({src})"
+    steps: [{{text: Say it, minutes: 5}}]
+    grouping: {{mode: alone}}
+    minutes: 5
+"""
+
+
+def test_a_card_runs_the_same_readable_size_check_on_its_pictures(make_talk, tmp_path) -> None:
+    project = make_talk(CARD_TALK.format(src="photo.jpg"), {"content/photo.jpg": _png(800, 600, "JPEG")})
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--strict")
+    assert result.exit_code == 0, result.output  # a picture of a readable size prints on its card
+    with pdfplumber.open(project / "build" / "cards-print.pdf") as pdf:
+        front = pdf.pages[0]
+        x0, y0, x1, y1 = (float(v) for v in front.page_obj.attrs["TrimBox"])
+        (picture,) = front.images
+        top, bottom = float(front.height) - y1, float(front.height) - y0
+        assert x0 <= picture["x0"] and picture["x1"] <= x1  # held to the card
+        assert top <= picture["top"] and picture["bottom"] <= bottom
+        assert min(picture["width"], picture["height"]) >= 12 * MM
+
+    project = make_talk(CARD_TALK.format(src="band.png"), {"content/band.png": _png(2000, 150)})
+    out = tmp_path / "second"
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--out", out)
+    assert_clean_failure(
+        result, "talk.yaml:6: image 'band.png'", "in the cards", "too small to read", "12 mm"
+    )
+    assert not (out / "cards.pdf").exists()

@@ -4,6 +4,7 @@ once, the paper colour over the whole page, a calibration sheet legible at arm's
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -132,3 +133,71 @@ def test_the_calibration_scales_are_legible(make_talk) -> None:
         for b in found:
             if a is not b and abs(a["top"] - b["top"]) < 2 and a["x0"] < b["x0"]:
                 assert b["x0"] - a["x1"] >= 1.5 * MM, (a["text"], b["text"])
+
+
+NAMES = ("Montréal", "Saskatchewan", "Yellowknife", "Charlottetown", "WeasyPrint", "Mississauga")
+
+
+def _prose_talk(language: str, sentence: str) -> str:
+    """A talk whose one point is a long paragraph: `sentence` with each name in turn, so that
+    the names fall at every place of the handout's narrow column, line ends included."""
+    text = " ".join(sentence.format(name=name, n=n) for n in range(4) for name in NAMES)
+    return (
+        f"title: Names\nlanguage: {language}\ngroups:\n  - title: Places\n    points:\n      - text: {text}\n"
+    )
+
+
+def _lines_of(pdf_path: Path) -> list[str]:
+    with pdfplumber.open(pdf_path) as pdf:
+        return [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+
+
+def test_names_in_running_text_are_never_hyphenated_while_the_prose_around_them_is(make_talk) -> None:
+    english = "Our internationalisation responsibilities took {n} colleagues to {name} for consultations."
+    project = make_talk(_prose_talk("en", english))
+    result = run_cli("build", project, "--only", "handout", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    lines = _lines_of(project / "build" / "handout.pdf")
+    broken = [line for line in lines if line.rstrip().endswith(("-", "\u2010"))]
+    assert broken, "the column hyphenates nothing: the test proves nothing"  # prose hyphenates...
+    text = "\n".join(lines)
+    for name in NAMES:
+        assert text.count(name) == 4, (name, broken)  # ...and every name is printed whole
+
+    # German capitalises every noun: its nouns keep hyphenating; names with an inner capital do not
+    german = "Die Internationalisierungsverantwortlichen schickten {n} Beratungsteams nach {name}."
+    project = make_talk(_prose_talk("de", german))
+    result = run_cli("build", project, "--only", "handout", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    lines = _lines_of(project / "build" / "handout.pdf")
+    ends = [line.split()[-1] for line in lines if line.rstrip().endswith(("-", "\u2010"))]
+    assert any(word[0].isupper() for word in ends), lines  # a capitalised noun broken at a line end
+    assert "\n".join(lines).count("WeasyPrint") == 4
+
+
+def test_which_words_count_as_names_depends_on_the_language_and_the_line() -> None:
+    from handout_kit.markdown import render_inline
+
+    def kept_whole(text: str, language: str = "en") -> list[str]:
+        return re.findall(r'<span class="name">([^<]+)</span>', str(render_inline(text, language).html))
+
+    assert kept_whole("We met in Montréal with Jean-Pierre. Zürich was cold.") == [
+        "Montréal",
+        "Jean-Pierre",
+        "Zürich",  # at a sentence's start, a capital word with letters outside ASCII, in English
+    ]
+    assert kept_whole("Lyon first, then Marseille. Marseille again, [Marseille](https://x.org).") == [
+        "Marseille",
+        "Marseille",  # a name elsewhere in the text is one at a sentence's start too; a link is left alone
+    ]
+    assert kept_whole("Rendered by WeasyPrint, tested on COVID-19 data, on an iPhone.") == [
+        "WeasyPrint",
+        "COVID-19",
+        "iPhone",
+    ]
+    assert kept_whole("Seven Tips for Rapidly Fostering Self-Organizing Groups") == []  # Title Case
+    # German: every noun has a capital and long nouns must hyphenate; inner capitals still count
+    assert kept_whole("Die Donaudampfschifffahrt fährt mit WeasyPrint nach Regensburg.", "de-AT") == [
+        "WeasyPrint"
+    ]
+    assert kept_whole("Nous irons à Montréal demain.", "fr") == ["Montréal"]

@@ -40,6 +40,7 @@ class Slide:
     figure: Figure | None = None  # a point's or question's picture, beside its text
     fit: float = 1.0  # the share of its type size the slide is set in (render/slides.py steps it down)
     changed: bool = False  # a `slides:` entry changed what it shows (its `where` is that entry's)
+    notes_where: str = ""  # where its speaker notes were written, when that is not `where`
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,9 @@ def _point_slide(point: Point, number: int) -> Slide:
     notes = _html(point.notes) or _full_text(point.text, point.items)
     slide_id = f"point-{point.id or number}"
     slide = Slide(slide_id, "point", title, point.where, bullets=bullets, notes=notes, number=number)
-    return replace(slide, figure=point.figure)
+    return replace(
+        slide, figure=point.figure, notes_where=_field_where(point, "notes") if point.notes else ""
+    )
 
 
 def _question_slide(question: Question, index: int) -> Slide:
@@ -177,6 +180,7 @@ def _question_slide(question: Question, index: int) -> Slide:
         bullets=bullets,
         notes=notes,
         figure=question.figure,
+        notes_where=_field_where(question, "notes") if question.notes else "",
     )
 
 
@@ -320,7 +324,11 @@ def _apply(slides: list[Slide], specs: list[SlideSpec]) -> tuple[list[Slide], li
             problems.append(spec.problem(_unknown(spec.id, ids, "a new slide needs a title"), "id"))
         else:
             new = Slide(spec.id, "custom", spec.title.html, spec.where, body=_html(spec.body))
-            order.insert(len(order) - 1, replace(new, notes=_html(spec.notes), hidden=spec.hidden))
+            notes_where = _field_where(spec, "notes") if spec.notes is not None else ""
+            order.insert(
+                len(order) - 1,
+                replace(new, notes=_html(spec.notes), hidden=spec.hidden, notes_where=notes_where),
+            )
     for spec in specs:
         ids = [slide.id for slide in order]
         if spec.after is None or spec.id not in ids:
@@ -342,8 +350,14 @@ def _override(slide: Slide, spec: SlideSpec) -> Slide:
     if spec.body is not None:
         changes.update(body=spec.body.html, bullets=(), lead=None)
     if spec.notes is not None:
-        changes["notes"] = spec.notes.html
+        changes.update(notes=spec.notes.html, notes_where=_field_where(spec, "notes"))
     return replace(slide, **changes)
+
+
+def _field_where(part: Model, field: str) -> str:
+    """`content/talk.yaml:42`: where `field` of this part of the talk was written."""
+    problem = part.problem("", field)
+    return f"{problem.file}:{problem.line}" if problem.line else problem.file
 
 
 def _unknown(name: str, known: list[str], what: str) -> str:

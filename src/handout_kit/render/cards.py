@@ -18,6 +18,7 @@ from ..errors import BuildWarning, ContentError
 from ..i18n import direction_of, translator
 from ..model.cards import Card, CardSet, build_card_sets, select_sets
 from .base import PAPER_NAMES, Job, Output, Result, _data_uri, clip, embed_images, lay_out_checked
+from .measure import check_image_sizes
 
 if TYPE_CHECKING:
     from ..imposer import Slot
@@ -329,6 +330,9 @@ class CardsRenderer:
         )
         local = Result()
         layout = lay_out_checked(job, html, self.name, local)
+        if pdf:  # a picture held to its card too small to read is an error, as in every artefact
+            advice = "crop it closer, or choose a larger card"
+            check_image_sizes(layout, "cards", on_paper=True, advice=advice)
         spills = [self._spill(layout, index) for index in range(len(faces))]
         data = layout.pdf(self.name, job.pdf_variant("cards.pdf")) if pdf else b""
         return data, local.warnings, spills

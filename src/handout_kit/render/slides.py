@@ -25,6 +25,10 @@ OVERFLOW_TOLERANCE_PX = 1.0
 # A slide whose text does not fit is set again at these shares of its type sizes; 75% is the
 # floor (body text 21 px of a 720 px high slide, about what a back row still reads).
 SLIDE_STEPS = (1.0, 0.9, 0.82, 0.75)
+# A slide's notes run longer than a notes page holds beside it are set again at these shares of
+# their 9.5 pt type; 80% (7.6 pt) is the floor. Past it they are reported (`notes-overflow`).
+NOTES_STEPS = (1.0, 0.9, 0.8)
+MM_PER_PT = 25.4 / 72
 
 
 # Below this many slides a parallel build keeps the deck in one process: a second one would
@@ -49,8 +53,9 @@ class SlidesRenderer:
 
     def parts(self, job: Job) -> tuple[str, ...]:
         """Independent parts a parallel build renders in separate processes (see Job.part): the
-        deck's layout and PDF; the notes frames with the HTML decks; the PowerPoint file. `join`
-        puts the deck's pages into the notes. A short deck stays in one process."""
+        deck's layout, its PDF and the HTML decks (all three need the slides' fitted type
+        sizes, decided by that layout); the notes frames; the PowerPoint file. `join` puts the
+        deck's pages into the notes. A short deck stays in one process."""
         if len(build_deck(job.talk).slides) < PARALLEL_FROM_SLIDES:
             return ()
         return ("deck", "notes", "pptx") if "pptx" in job.formats else ("deck", "notes")
@@ -82,11 +87,10 @@ class SlidesRenderer:
                 if stepped:
                     summary += f", {stepped} set smaller to fit"
                 result.outputs.append(Output("slides.pdf", data, summary, time.perf_counter() - started))
-        if job.part in (None, "notes"):
-            if "pdf" in job.formats:
-                result.outputs.append(self._notes_frames(job, deck, context, result))
-            if "html" in job.formats:
+            if "html" in job.formats:  # the HTML decks show each slide at the size the PDF has
                 result.outputs.extend(self._html(job, deck, context, result))
+        if job.part in (None, "notes") and "pdf" in job.formats:
+            result.outputs.append(self._notes_frames(job, deck, context, result))
         if job.part in (None, "pptx") and "pptx" in job.formats:
             from .pptx_deck import pptx_output  # python-pptx loads only when a deck is written
 
@@ -161,10 +165,22 @@ class SlidesRenderer:
         return warnings
 
     def _notes_frames(self, job: Job, deck: Deck, context: dict[str, Any], result: Result) -> FramedNotes:
+        """The notes handout, laid out with empty frames. Notes too long for a page beside
+        their slide step their type down (NOTES_STEPS); past the floor they are reported."""
         started = time.perf_counter()
         alts = [f"Slide {number}: {slide_text(slide)}" for number, slide in enumerate(deck.slides, start=1)]
-        html = job.templates.render(NOTES_TEMPLATE, **context, font_css="", slide_texts=alts)
-        layout = lay_out_checked(job, html, self.name, result)
+        fits: dict[int, float] = {}
+        for step in NOTES_STEPS:
+            html = job.templates.render(
+                NOTES_TEMPLATE, **context, font_css="", slide_texts=alts, notes_fit=fits
+            )
+            layout = lay_out_checked(job, html, self.name, result)
+            over = _notes_running_over(layout)
+            if not over or step == NOTES_STEPS[-1]:
+                break
+            fits = {**fits, **{index: NOTES_STEPS[NOTES_STEPS.index(step) + 1] for index in over}}
+        result.warnings[:] = dict.fromkeys(result.warnings)  # the notes may be laid out again
+        result.warnings.extend(self._notes_warnings(deck, layout, over, fits))
         frames = layout.frames("thumb", "data-slide")
         if len(frames) != len(deck.slides):
             what = f"the notes handout has {len(frames)} slide frames for {len(deck.slides)} slides"
@@ -173,8 +189,50 @@ class SlidesRenderer:
         data = layout.pdf(self.name, job.pdf_variant("slides-notes.pdf"))
         paper = PAPER_NAMES[job.effective_paper]
         summary = f"{layout.page_count} pages, {paper}, notes for {len(deck.slides)} slides"
+        if fits:
+            summary += f", {len(fits)} set smaller to fit"
         seconds = time.perf_counter() - started
         return FramedNotes("slides-notes.pdf", data, summary, seconds, frames=frames, alts=alts)
+
+    def _notes_warnings(
+        self, deck: Deck, layout: Layout, over: dict[int, tuple[int, float]], fits: dict[int, float]
+    ) -> list[BuildWarning]:
+        """A `notes-overflow` warning for each slide whose notes run past their page even at
+        the floor, and for anything else reaching out of a notes page's text area."""
+        warnings: list[BuildWarning] = []
+
+        def warn(where: str, what: str, hint: str) -> None:
+            file, _, line = where.rpartition(":")
+            number = int(line) if line.isdigit() else None
+            warnings.append(
+                BuildWarning("notes-overflow", what, self.name, file or where or None, number, hint=hint)
+            )
+
+        for index, (page, by_pt) in over.items():
+            slide = deck.slides[index]
+            floor = f" even at {fits[index]:.0%} type (the floor)" if index in fits else ""
+            what = (
+                f"the notes of slide {index + 1} \u201c{clip(_plain(slide.title))}\u201d run "
+                f"{by_pt * MM_PER_PT:.0f} mm past notes page {page + 1}{floor}, away from their slide"
+            )
+            hint = "shorten them: a slide's notes are read beside it, on one page (`notes:`)"
+            warn(slide.notes_where or slide.where, what, hint)
+        rows = {slide.where: (index, slide) for index, slide in enumerate(deck.slides)}
+        for page in range(layout.page_count):
+            for spill in layout.spills(page):
+                found = rows.get(spill.where)
+                if found is not None:
+                    index, row = found
+                    what = f"the notes of slide {index + 1} \u201c{clip(_plain(row.title))}\u201d"
+                else:
+                    what = (
+                        "an image" if spill.kind == "image" else f"\u201c{clip(spill.text.strip(), 30)}\u201d"
+                    )
+                what += f" run out of notes page {page + 1}: {spill.describe('mm')}"
+                where = (row.notes_where or row.where) if found else spill.where
+                hint = "break up the long word, address or code in them, or make the picture smaller"
+                warn(where, what, hint)
+        return warnings
 
     def _html(self, job: Job, deck: Deck, context: dict[str, Any], result: Result) -> list[Output]:
         started = time.perf_counter()
@@ -199,6 +257,20 @@ class SlidesRenderer:
             seconds = time.perf_counter() - started
             outputs.append(Output(name, html.encode(), f"{len(deck.slides)} slides, {kind}", seconds))
         return outputs
+
+
+def _notes_running_over(layout: Layout) -> dict[int, tuple[int, float]]:
+    """The slides (by index) whose notes row does not fit on one page: the page it starts on
+    and how far (pt) it runs past that page, measured from its pieces on the pages after."""
+    pieces: dict[int, list[Frame]] = {}
+    for frame in layout.frames("notes-row", "data-slide"):
+        if frame.key.isdigit():
+            pieces.setdefault(int(frame.key), []).append(frame)
+    return {
+        index: (frames[0].page, sum(frame.height for frame in frames[1:]))
+        for index, frames in pieces.items()
+        if len(frames) > 1
+    }
 
 
 def _with_slides(notes: FramedNotes, deck_pdf: Output) -> Output:
