@@ -162,7 +162,16 @@ class SlidesRenderer:
 
     def _notes_frames(self, job: Job, deck: Deck, context: dict[str, Any], result: Result) -> FramedNotes:
         started = time.perf_counter()
-        alts = [f"Slide {number}: {slide_text(slide)}" for number, slide in enumerate(deck.slides, start=1)]
+        tr = context["i18n"]
+        alts = [
+            tr.label(
+                "labelled",
+                "%(label)s: %(text)s",
+                label=tr.label("slide-number", "Slide %(number)s", number=n),
+                text=slide_text(slide),
+            )
+            for n, slide in enumerate(deck.slides, start=1)
+        ]
         html = job.templates.render(NOTES_TEMPLATE, **context, font_css="", slide_texts=alts)
         layout = lay_out_checked(job, html, self.name, result)
         frames = layout.frames("thumb", "data-slide")
@@ -251,9 +260,11 @@ def _leaked_notes(deck: Deck, audience_html: str) -> list[BuildWarning]:
 def _qr(job: Job) -> Markup | None:
     if not job.talk.handout.qr:
         return None
+    from ..i18n import translator
     from ..qr import qr_svg
 
-    return qr_svg(job.talk.handout.qr, job.talk.theme.colors.ink)
+    url = job.talk.handout.qr
+    return qr_svg(url, job.talk.theme.colors.ink, translator(job.talk).qr_title(url))
 
 
 def slide_text(slide: Slide) -> str:
