@@ -191,6 +191,17 @@ def pptx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
+def pdf_names(path: Path) -> str:
+    """What a PDF says besides its page text: its title and the alternative texts of its
+    figures (a QR code, the slide pictures of the notes), as a screen reader reads them."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        names = [str(pdf.docinfo.get("/Title", ""))]
+        names += [str(o["/Alt"]) for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/Alt" in o]
+    return "\n".join(names)
+
+
 def outputs(out: Path) -> list[Path]:
     return sorted(p for p in out.iterdir() if p.suffix in (".pdf", ".html", ".pptx"))
 
@@ -199,7 +210,11 @@ def output_text(path: Path, language: str) -> str:
     if path.suffix == ".pptx":
         text = pptx_text(path)
     else:
-        text = pdf_lines(path, language == "ar") if path.suffix == ".pdf" else html_text(path)
+        text = (
+            pdf_lines(path, language == "ar") + "\n" + pdf_names(path)
+            if path.suffix == ".pdf"
+            else html_text(path)
+        )
     return re.sub(r"\b(cards|slides-presenter|slides|handout|run-sheet)\.(pdf|html|offset)\b", "", text)
 
 
