@@ -198,7 +198,8 @@ def test_the_pdf_shows_final_states_and_the_planned_break(workshop: Path) -> Non
     texts = [page.extract_text() for page in reader.pages]
     assert "Because together we see more" in texts[index_of("question-why") - 1]
     assert all(item in texts[index_of("point-1") - 1] for item in ("Pick one thing", "Tell someone"))
-    assert "Back at 09:40" in texts[index_of("agenda-4") - 1]  # 09:00 + 25 min + a 15 min break
+    # 09:00 + 25 min + a 15 min break, on the English clock (Babel: 9:40 AM, a narrow space)
+    assert re.search(r"Back at 9:40\s?AM", texts[index_of("agenda-4") - 1])
 
 
 # -- point 1: the presenter window is a remote ---------------------------------------------
@@ -371,14 +372,15 @@ def test_break_slide_says_when_the_room_is_back_and_presenter_paces(browser, wor
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     frozen_clock(context)
     room = open_room(context, workshop, f"#{index_of('agenda-4')}")
-    assert room.inner_text(".slide.current .back-at") == "Back at 10:32"  # 10:17 + 15 min
+    assert room.inner_text(".slide.current .back-at") == "Back at 10:32\u202fAM"  # 10:17 + 15 min
     assert room.inner_text(".slide.current .countdown") == "15:00"
     presenter = open_presenter(context, room)
     # block 4 was planned at 09:25 (09:00 + 5 + 10 + 10); entered at 10:17: 52 minutes late
-    assert presenter.inner_text(".pv-pacing") == "block 4 of 5 · planned 09:25 · now 10:17 · +52 min"
+    pacing = "block 4 of 5 · planned 9:25\u202fAM · now 10:17\u202fAM · +52 min"  # the English clock
+    assert presenter.inner_text(".pv-pacing") == pacing
     context.clock.run_for(61_000)
     assert room.inner_text(".slide.current .countdown") == "13:59"
-    assert room.inner_text(".slide.current .back-at") == "Back at 10:32"  # fixed when shown
+    assert room.inner_text(".slide.current .back-at") == "Back at 10:32\u202fAM"  # fixed when shown
     assert room.is_visible("#agenda-1") is False
     context.close()
 

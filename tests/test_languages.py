@@ -36,7 +36,15 @@ ENGLISH_WORDS = [
     if line.strip() and not line.startswith("#")
 ]
 # Outputs that show the event's date, and those that show quoted text.
-DATED = {"handout.pdf", "handout.html", "slides.pdf", "slides.html", "slides-presenter.html", "run-sheet.pdf"}
+DATED = {
+    "handout.pdf",
+    "handout.html",
+    "slides.pdf",
+    "slides.html",
+    "slides-presenter.html",
+    "slides.pptx",
+    "run-sheet.pdf",
+}
 QUOTING = {"handout.pdf", "cards.pdf", "cards-print.pdf", "cards.html", "slides.pdf", "slides.html"}
 
 
@@ -168,12 +176,45 @@ def pdf_lines(path: Path, rtl: bool) -> str:
         return "\n".join(lines)
 
 
+def pptx_text(path: Path) -> str:
+    """Every paragraph of every slide of a PowerPoint file and of its notes, one a line."""
+    from pptx import Presentation
+
+    lines = []
+    for slide in Presentation(str(path)).slides:
+        shapes = list(slide.shapes)
+        if slide.has_notes_slide:
+            shapes += list(slide.notes_slide.shapes)
+        for shape in shapes:
+            if shape.has_text_frame:
+                lines.extend(paragraph.text for paragraph in shape.text_frame.paragraphs)
+    return "\n".join(lines)
+
+
+def pdf_names(path: Path) -> str:
+    """What a PDF says besides its page text: its title and the alternative texts of its
+    figures (a QR code, the slide pictures of the notes), as a screen reader reads them."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        names = [str(pdf.docinfo.get("/Title", ""))]
+        names += [str(o["/Alt"]) for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and "/Alt" in o]
+    return "\n".join(names)
+
+
 def outputs(out: Path) -> list[Path]:
-    return sorted(p for p in out.iterdir() if p.suffix in (".pdf", ".html"))
+    return sorted(p for p in out.iterdir() if p.suffix in (".pdf", ".html", ".pptx"))
 
 
 def output_text(path: Path, language: str) -> str:
-    text = pdf_lines(path, language == "ar") if path.suffix == ".pdf" else html_text(path)
+    if path.suffix == ".pptx":
+        text = pptx_text(path)
+    else:
+        text = (
+            pdf_lines(path, language == "ar") + "\n" + pdf_names(path)
+            if path.suffix == ".pdf"
+            else html_text(path)
+        )
     return re.sub(r"\b(cards|slides-presenter|slides|handout|run-sheet)\.(pdf|html|offset)\b", "", text)
 
 
@@ -192,9 +233,15 @@ def translated_words(language: str) -> str:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_output_speaks_the_language(built: dict[str, Path], language: str) -> None:
     files = outputs(built[language])
-    assert {p.name for p in files} >= DATED | QUOTING | {"run-sheet.html", "slides-notes.pdf"}
+    assert {p.name for p in files} >= DATED | QUOTING | {"run-sheet.html", "slides-notes.pdf", "slides.pptx"}
     own = translated_words(language)
     words = [w for w in ENGLISH_WORDS if not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", own)]
+    # kickers and headings set in capitals by the CSS ("BREAK · 10 MIN") read back in capitals
+    words += [
+        w.upper()
+        for w in ENGLISH_WORDS
+        if w.upper() != w and not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", own, re.IGNORECASE)
+    ]
     open_mark, close_mark = QUOTES[language]
     for path in files:
         text = output_text(path, language)
@@ -220,6 +267,57 @@ def test_french_spacing_before_high_punctuation(built: dict[str, Path]) -> None:
     assert re.search("suffit\u00a0:\\s+que", text)  # typed "suffit : que" in the talk
     assert "fin\u202f?" in text  # typed "à la fin ?"
     assert re.search(r"[^\s\u202f\u00a0][?;!]", text.replace("http", "")) is None
+
+
+def test_french_spacing_before_colons_in_every_output(built: dict[str, Path]) -> None:
+    """The kit's own colons ("label: address", the presenter's "Next slide: title", the
+    print line) take the no-break space French puts before them, in every output."""
+    for path in outputs(built["fr"]):
+        text = output_text(path, "fr")
+        if path.suffix == ".html":  # the deck script's words too (#deck-labels), as shown
+            text += " " + " ".join(json.loads(_json_block(path, "deck-labels") or "{}").values())
+        tight = re.findall(r"\S{0,15}[^\s\u00a0\u202f\d]:(?=\s)", text)
+        assert not tight, f"fr/{path.name}: a colon without its no-break space: {tight}"
+
+
+def _json_block(path: Path, element_id: str) -> str | None:
+    found = re.search(
+        rf'<script type="application/json" id="{element_id}">(.*?)</script>', path.read_text("utf-8"), re.S
+    )
+    return found[1] if found else None
+
+
+# The agenda-ordered decks (examples/i18n-de and i18n-fr have `slides: {order: agenda}`): the
+# agenda's own slide and the break slide, in the slides PDF and in slides.pptx.
+AGENDA_WORDS = {
+    "de": ("Programmpunkt 1 · 5 Min.", "Pause · 5 Min.", "Weiter um 10:00"),
+    "fr": ("Séquence 1 · 5 min", "Pause · 5 min", "Reprise à 10:00"),
+}
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_agenda_and_break_slides_speak_the_language(built: dict[str, Path], language: str) -> None:
+    block, pause, back = AGENDA_WORDS[language]
+    slides = re.sub("[\u00a0\u202f]", " ", output_text(built[language] / "slides.pdf", language))
+    assert block.upper() in slides.upper(), f"{language}: no agenda slide {block!r}"  # kickers: capitals
+    assert pause.upper() in slides.upper() and back in slides, f"{language}: no break slide saying {back!r}"
+    pptx = re.sub("[\u00a0\u202f]", " ", pptx_text(built[language] / "slides.pptx"))
+    assert block in pptx and f"{pause} · {back}" in pptx
+    # the clock of the break comes from the locale: 24-hour here, and the script knows it
+    data = json.loads(_json_block(built[language] / "slides.html", "deck-data") or "{}")
+    assert data["clock"]["pattern"] == "HH:mm"
+
+
+def test_the_run_sheet_counts_copies_in_the_language(built: dict[str, Path]) -> None:
+    """How the copies of a card set were counted ("one per group of 4, 3 groups", "one per
+    table, 3 tables") is part of
+    the run-sheet's print line, in the talk's language and with its plural rules."""
+    de = output_text(built["de"] / "run-sheet.pdf", "de").replace("\n", " ")
+    assert "einmal pro Gruppe zu 4, 3 Gruppen" in de
+    fr = output_text(built["fr"] / "run-sheet.pdf", "fr").replace("\n", " ")
+    assert "un exemplaire par groupe de 4, 3 groupes" in fr
+    ar = output_text(built["ar"] / "run-sheet.pdf", "ar")
+    assert "نسخة لكل طاولة، 3 طاولات" in ar.replace("\n", " ")  # Arabic's "few" form (3 to 10)
 
 
 def test_german_words_break_by_the_german_dictionary(built: dict[str, Path]) -> None:
@@ -449,10 +547,22 @@ def test_the_presenter_window_speaks_the_language(built: dict[str, Path]) -> Non
             # the countdown's label (shown on timed slides), then the next slide's, which the
             # script writes: "Diapo suivante: <its title>"
             assert labels[:5] == ["Écoulé", "Restant", "Heure", "Diapo", "Compte à rebours"]
-            assert labels[5].startswith("Diapo suivante")
+            assert labels[5].startswith("Diapo suivante\u00a0: ")  # French spacing, from the catalogue
             assert "remettre le chrono à zéro" in page.inner_text(".pv-help")
             assert page.inner_text(".pv-notes") == "Pas de notes pour cette diapo."
             page.keyboard.type("3")
             assert page.inner_text(".jump") == "Aller à la diapo 3"
+            # the pacing line's clock times as the language writes them (Babel's pattern):
+            # Arabic writes a 12-hour clock with ص/م, where the script used to write 09:30
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            arabic = built["ar"] / "slides-presenter.html"
+            page.goto(arabic.as_uri() + "?presenter#1")
+            index = page.evaluate("[...document.querySelectorAll('.slide')].findIndex(s => s.dataset.block)")
+            page.goto(arabic.as_uri() + f"?presenter#{index + 1}")
+            page.reload()
+            page.wait_for_selector(".pv-pacing:not([hidden])")
+            assert re.search(r"\b\d{1,2}:\d\d [صم]", page.inner_text(".pv-pacing")), page.inner_text(
+                ".pv-pacing"
+            )
         finally:
             browser.close()

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -247,11 +247,26 @@ class Translator:
 
         return format_time(value, "short", locale=self.locale)
 
-    def minutes(self, value: int) -> str:
-        """A duration: `10 min`, `10 Min.`, `10 分`."""
+    def clock_format(self) -> dict[str, str]:
+        """The locale's short clock for the deck's script: its CLDR pattern (`HH:mm`,
+        `h:mm a`) and the names of the morning and afternoon, so the script writes the times
+        it computes as `clock` does."""
+        import datetime as dt
+
+        from babel.dates import format_time, get_time_format
+
+        return {
+            "pattern": get_time_format("short", locale=self.locale).pattern,
+            "am": format_time(dt.time(9), "a", locale=self.locale),
+            "pm": format_time(dt.time(15), "a", locale=self.locale),
+        }
+
+    def minutes(self, value: int, length: Literal["short", "long", "narrow"] = "short") -> str:
+        """A duration: `10 min`, `10 Min.`, `10 分`; `long`: `10 minutes`, `10 Minuten`, by the
+        language's plural rules."""
         from babel.units import format_unit
 
-        return format_unit(value, "duration-minute", length="short", locale=self.locale)
+        return format_unit(value, "duration-minute", length=length, locale=self.locale)
 
     def number(self, value: float) -> str:
         from babel.numbers import format_decimal
@@ -312,6 +327,11 @@ class Translator:
         """The fallback part of a CSS font-family list, per script, for `body` or `heading`."""
         families = self.serif_fallbacks if role == "body" else self.sans_fallbacks
         return ", ".join(f'"{family}"' for family in families)
+
+    def qr_title(self, url: str) -> str:
+        """What a QR code is called for a screen reader and in the PDF's /Alt."""
+        qr_code = self.label("qr-code", "QR code")
+        return self.label("labelled", "%(label)s: %(text)s", label=qr_code, text=url)
 
     def deck_strings(self) -> dict[str, str]:
         """What the deck's script writes on screen, in the talk's language (deck.js reads it)."""
@@ -453,7 +473,7 @@ def install(environment: Any) -> None:
     environment.filters.update(
         date=lambda value: current().date(value),
         clock=lambda value: current().clock(value),
-        minutes=lambda value: current().minutes(value),
+        minutes=lambda value, length="short": current().minutes(value, length),
         number=lambda value: current().number(value),
         join_words=lambda items: current().join(list(items)),
         category=lambda slug: current().category(slug),

@@ -72,11 +72,6 @@
 
   /* -- the shared state ---------------------------------------------------------------- */
 
-  /* Words the script writes, in the talk's language (deck.html puts them in #deck-strings). */
-  var strings = {};
-  try { strings = JSON.parse(document.getElementById("deck-strings").textContent); } catch (error) { strings = {}; }
-  function say(key, fallback) { return strings[key] || fallback; }
-
   function clamp(index) { return Math.max(0, Math.min(count - 1, index)); }
 
   function load() {
@@ -218,10 +213,22 @@
     return (over ? "+" : "") + minutes + ":" + (rest < 10 ? "0" : "") + rest;
   }
 
+  /* A time of day as the talk's language writes it (data.clock: the CLDR short pattern and
+     the names of the two halves of the day, from Babel): 14:05, 2:05 PM, 午後2:05. */
   function clockOf(ms) {
     var date = new Date(ms);
-    return (date.getHours() < 10 ? "0" : "") + date.getHours() + ":" +
-      (date.getMinutes() < 10 ? "0" : "") + date.getMinutes();
+    var hours = date.getHours();
+    var clock = data.clock || { pattern: "HH:mm", am: "AM", pm: "PM" };
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return clock.pattern.replace(/'([^']*)'|HH|H|hh|h|mm|m|a+|B+/g, function (token, quoted) {
+      if (quoted !== undefined) { return quoted; }
+      if (token === "HH") { return two(hours); }
+      if (token === "H") { return String(hours); }
+      if (token === "hh") { return two(hours % 12 || 12); }
+      if (token === "h") { return String(hours % 12 || 12); }
+      if (token === "mm" || token === "m") { return two(date.getMinutes()); }
+      return hours < 12 ? clock.am : clock.pm;
+    });
   }
 
   function remaining(index) {
@@ -331,7 +338,7 @@
     body.classList.toggle("black", Boolean(state.black));
     setOverview(Boolean(state.overview), moved);
     if (moved) {
-      announce(text("slideOf", { n: index + 1, count: count }) + ": " + titleOf(slides[index]));
+      announce(text("labelled", { label: text("slideOf", { n: index + 1, count: count }), text: titleOf(slides[index]) }));
     } else if (stepped && state.step > 0) {
       var revealed = stepsOf(index)[state.step - 1];
       if (revealed) { announce(revealed.textContent.replace(/\s+/g, " ").trim()); }
@@ -455,11 +462,12 @@
     if (!state.overview && state.step < steps.length) {
       /* the next press reveals a step of this slide: show it, and say what it is */
       framed(view.querySelector(".pv-next .pv-frame"), slides[index], state.step + 1);
-      nextLabel.textContent = text("nextReveals") + ": " +
-        steps[state.step].textContent.replace(/\s+/g, " ").trim().slice(0, 90);
+      nextLabel.textContent = text("labelled", {
+        label: text("nextReveals"), text: steps[state.step].textContent.replace(/\s+/g, " ").trim().slice(0, 90) });
     } else {
       framed(view.querySelector(".pv-next .pv-frame"), slides[index + 1], 0);
-      nextLabel.textContent = index + 1 < count ? text("nextSlide") + ": " + titleOf(slides[index + 1]) : text("end");
+      nextLabel.textContent = index + 1 < count
+        ? text("labelled", { label: text("nextSlide"), text: titleOf(slides[index + 1]) }) : text("end");
     }
     var notes = slides[index].querySelector(".notes");
     var panel = view.querySelector(".pv-notes");

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..errors import BuildWarning, KitError, Problem, suggestion
+from ..i18n import Translator, translator
 from ..schema import CardDeck, Exercise, Point, Question, Talk
 
 
@@ -160,12 +161,14 @@ def _copies(
     exercise: Exercise | None,
     problems: list[Problem],
 ) -> tuple[int, str]:
-    """How many sets `copies` asks for, and how it was counted ("one per group of 4")."""
+    """How many sets `copies` asks for, and how it was counted ("one per group of 4, 6
+    groups"), in the talk's language."""
+    tr = translator(talk)
     people = talk.session.participants
     if isinstance(copies, int):
         return copies, ""
     if copies == "per-person":
-        return people, f"one per person, {people} participants"
+        return people, _per_person(tr, people)
     if copies == "per-table":
         tables = talk.session.tables
         if tables is None:
@@ -173,7 +176,9 @@ def _copies(
                 owner.problem("per-table needs session.tables (how many tables the room has)", "copies")
             )
             return 1, ""
-        return tables, f"one per table, {tables} tables"
+        return tables, tr.plural_label(
+            "copies-per-table", "one per table, %(num)d table", "one per table, %(num)d tables", tables
+        )
     if exercise is None:
         what = "per-group needs exercise: ID, the exercise whose groups use the deck"
         problems.append(owner.problem(what, "copies"))
@@ -181,12 +186,29 @@ def _copies(
     groups = groups_in_room(exercise, people)
     size = group_size(exercise)
     if size == 0:
-        return 1, "one for the whole room"
+        return 1, tr.label("copies-room", "one for the whole room")
     if size == 1:
-        return groups, f"one per person, {groups} participants"
+        return groups, _per_person(tr, groups)
     if size == 2:
-        return groups, f"one per pair, {groups} pairs"
-    return groups, f"one per group of {size}, {groups} groups"
+        return groups, tr.plural_label(
+            "copies-per-pair", "one per pair, %(num)d pair", "one per pair, %(num)d pairs", groups
+        )
+    return groups, tr.plural_label(
+        "copies-per-group",
+        "one per group of %(size)s, %(num)d group",
+        "one per group of %(size)s, %(num)d groups",
+        groups,
+        size=size,
+    )
+
+
+def _per_person(tr: Translator, people: int) -> str:
+    return tr.plural_label(
+        "copies-per-person",
+        "one per person, %(num)d participant",
+        "one per person, %(num)d participants",
+        people,
+    )
 
 
 def _print_set_problems(talk: Talk, ids: list[str]) -> list[Problem]:
@@ -236,8 +258,6 @@ PROMPT_CATEGORY = "prompt"
 def _prompt_cards(talk: Talk, colors: dict[str, str]) -> list[Card]:
     """A card for each point and question that has a `card:` text, labelled with its place."""
     cards = []
-    from ..i18n import translator
-
     words = translator(talk)
     places: list[tuple[str, str, Point | Question]] = [
         (words.point(n), f"point-{p.id or n}", p) for n, p in enumerate(talk.points, start=1)
@@ -292,8 +312,6 @@ def _serves_label(
 
 def serves_label(talk: Talk, serves: str | None) -> str | None:
     """What an exercise or card deck serves, as the talk calls it: "Tip 5", "Question 2"."""
-    from ..i18n import translator
-
     if serves is None:
         return None
     for number, point in enumerate(talk.points, start=1):

@@ -295,7 +295,8 @@ def _block_slide(talk: Talk, item: AgendaItem, index: int, blocks: list[Block]) 
     back = None
     if item.is_break and talk.event and talk.event.start:
         planned = dt.datetime.combine(dt.date(2000, 1, 1), talk.event.start)
-        back = Markup((planned + dt.timedelta(minutes=block.offset + block.minutes)).strftime("%H:%M"))
+        back_at = (planned + dt.timedelta(minutes=block.offset + block.minutes)).time()
+        back = Markup(escape(translator(talk).clock(back_at)))  # the locale's clock: 10:32, 10:32 AM
     kind = "break" if item.is_break else "agenda"
     return Slide(
         f"agenda-{index + 1}", kind, block.title, item.where, lead=back, block=index, minutes=block.minutes

@@ -87,9 +87,10 @@ class HandoutRenderer:
         talk = job.talk
         qr = None
         if talk.handout.qr:
+            from ..i18n import translator
             from ..qr import qr_svg  # segno loads only for talks that ask for a QR code
 
-            qr = qr_svg(talk.handout.qr, talk.theme.colors.ink)
+            qr = qr_svg(talk.handout.qr, talk.theme.colors.ink, translator(talk).qr_title(talk.handout.qr))
         context = job.context(fit=fit, qr=qr, medium=medium)
         context["paper"] = job.handout_paper
         return job.templates.render(TEMPLATE, **context)

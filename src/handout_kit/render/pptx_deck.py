@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import BuildWarning, ContentError, ResourceError
+from ..i18n import Translator, done, translator, using
 from ..model.slides import Deck, Slide
 from ..reads import record_file
 from .base import Output, source_date
@@ -43,8 +44,12 @@ def pptx_output(job: Job, deck: Deck) -> tuple[Output, list[BuildWarning]]:
     except TemplateProblem as error:
         raise _template_error(job, template, str(error)) from None
     writer = SlideWriter(prs, job, themed, _theme_fonts(prs), warnings)
-    for index, slide in enumerate(deck.slides):
-        writer.add(slide, index, layouts[slide.kind], _content(job, slide, warnings))
+    token = using(translator(job.talk))  # <q> takes the language's quotation marks (pptx_text)
+    try:
+        for index, slide in enumerate(deck.slides):
+            writer.add(slide, index, layouts[slide.kind], _content(job, slide, warnings))
+    finally:
+        done(token)
     _properties(prs, job)
     buffer = io.BytesIO()
     prs.save(buffer)
@@ -118,12 +123,13 @@ def _logo(job: Job, warnings: list[BuildWarning]) -> bytes | None:
 
 def _content(job: Job, slide: Slide, warnings: list[BuildWarning]) -> Content:
     talk = job.talk
+    tr = translator(talk)
     content = Content(runs_of(slide.title))
     body: list[Para] = []
     body_paras, content.images = paragraphs(slide.body)
     if slide.kind == "title":
         if talk.event:
-            content.roles["kicker"] = [Para([Run(_event_line(talk))], role="kicker")]
+            content.roles["kicker"] = [Para([Run(_event_line(talk, tr))], role="kicker")]
         content.roles["lead"] = paragraphs(slide.lead, "lead")[0]
         if talk.speaker:
             byline = talk.speaker.name + (f" \u00b7 {talk.speaker.role}" if talk.speaker.role else "")
@@ -131,12 +137,21 @@ def _content(job: Job, slide: Slide, warnings: list[BuildWarning]) -> Content:
     elif slide.kind == "section":
         content.roles["kicker"] = paragraphs(slide.lead, "kicker")[0]
     elif slide.kind in ("agenda", "break"):
-        minutes = f"{slide.minutes} min" if slide.minutes else ""
-        back = f" \u00b7 back at {slide.lead}" if slide.kind == "break" and slide.lead else ""
-        content.roles["kicker"] = [Para([Run(minutes + back)], role="kicker")]
+        # as on the HTML slide: "Block 2 · 10 min", "Break · 10 min · Back at 10:32"
+        if slide.kind == "break":
+            parts = [tr.label("slide-break", "Break")]
+        else:
+            parts = [tr.label("slide-block", "Block %(number)s", number=(slide.block or 0) + 1)]
+        if slide.minutes:
+            parts.append(tr.minutes(slide.minutes))
+        if slide.kind == "break" and slide.lead:
+            parts.append(f"{tr.label('deck-js-backAt', 'Back at')} {slide.lead}")
+        content.roles["kicker"] = [Para([Run(" \u00b7 ".join(parts))], role="kicker")]
     elif slide.kind == "exercise" and slide.exercise is not None:
         exercise = slide.exercise
-        kicker = f"Exercise \u00b7 {exercise.minutes} min \u00b7 {_grouping(exercise.grouping)}"
+        kicker = " \u00b7 ".join(
+            (tr.label("exercise", "Exercise"), tr.minutes(exercise.minutes), _grouping(exercise.grouping, tr))
+        )
         content.roles["kicker"] = [Para([Run(kicker)], role="kicker")]
         content.roles["timer"] = [Para([Run(f"{exercise.minutes}:00")], role="timer")]
         body += body_paras or paragraphs(slide.lead, "lead")[0]
@@ -158,6 +173,7 @@ def _content(job: Job, slide: Slide, warnings: list[BuildWarning]) -> Content:
             body += _closing_links(job)
             if talk.handout.qr:
                 content.qr = _qr_png(talk.handout.qr, talk.theme.colors.ink)
+                content.qr_name = tr.label("qr-code", "QR code")
     content.roles["body"] = body
     return content
 
@@ -173,28 +189,42 @@ def _item_places(talk: Any, slide: Slide) -> list[str]:
     return []
 
 
-def _event_line(talk: Any) -> str:
+def _event_line(talk: Any, tr: Translator) -> str:
     event = talk.event
     parts = [event.name, event.city, event.venue, event.room]
     if event.when:
         parts.append(event.when)
     elif event.date:
-        parts.append(f"{event.date:%A, %B} {event.date.day}, {event.date.year}")
+        parts.append(tr.date(event.date))
     return " \u00b7 ".join(part for part in parts if part)
 
 
-def _grouping(grouping: Any) -> str:
-    labels = {"alone": "alone", "pairs": "in pairs", "room": "whole room"}
-    return labels.get(grouping.mode, f"groups of {grouping.size}")
+def _grouping(grouping: Any, tr: Translator) -> str:
+    """As the HTML slide's kicker says it (slide.html's grouping_label)."""
+    if grouping.mode == "alone":
+        return tr.label("grouping-alone", "alone")
+    if grouping.mode == "pairs":
+        return tr.label("grouping-pairs", "in pairs")
+    if grouping.mode == "room":
+        return tr.label("grouping-room", "whole room")
+    return tr.label("grouping-groups", "groups of %(size)s", size=grouping.size)
 
 
 def _closing_links(job: Job) -> list[Para]:
     talk = job.talk
+    tr = translator(talk)
     paras = []
     if talk.handout.qr:
         paras.append(Para([Run(talk.handout.qr.split("://", 1)[-1], href=talk.handout.qr)]))
     for link in talk.links:
-        paras.append(Para([Run(f"{link.label}: "), Run(link.url.split("://", 1)[-1], href=link.url)]))
+        # "label: address" as the language writes it (a no-break space before the colon in
+        # French): the catalogue's pattern, split around the address
+        before, _, after = tr.label(
+            "link", "%(label)s: %(address)s", label=link.label, address="\0"
+        ).partition("\0")
+        runs = [Run(before)] if before else []
+        runs.append(Run(link.url.split("://", 1)[-1], href=link.url))
+        paras.append(Para([*runs, *([Run(after)] if after else [])]))
     if talk.speaker and talk.speaker.email:
         paras.append(Para([Run(talk.speaker.email, href=f"mailto:{talk.speaker.email}")]))
     return paras

@@ -37,6 +37,7 @@ class Content:
     roles: dict[str, list[Para]] = field(default_factory=dict)
     images: list[Image] = field(default_factory=list)
     qr: bytes | None = None
+    qr_name: str = "QR code"  # its name for a screen reader, in the talk's language
 
 
 def image_bytes(job: Job, address: str) -> bytes | None:
@@ -256,7 +257,7 @@ class SlideWriter:
     def _pictures(self, content: Content) -> list[tuple[bytes, str]]:
         pictures: list[tuple[bytes, str]] = []
         if content.qr is not None:
-            pictures.append((content.qr, "QR code"))
+            pictures.append((content.qr, content.qr_name))
         for image in content.images:
             if image.src.lower().split("?")[0].endswith(".svg"):
                 what = f"slides.pptx: image '{image.src}' is SVG, which the PowerPoint slide leaves out"

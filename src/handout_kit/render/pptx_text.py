@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from ..fonts import Face, find_font_file
+from ..i18n import current
 
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont
@@ -63,6 +64,8 @@ class _Reader(HTMLParser):
         self.style: dict[str, int] = {"b": 0, "i": 0, "code": 0}
         self.links: list[str | None] = []
         self.open: Para | None = None
+        self.quotes = current().quotes  # the talk's language's marks for <q>, nested ones inside
+        self.quoting = 0
 
     def _para(self) -> Para:
         if self.open is None:
@@ -90,7 +93,8 @@ class _Reader(HTMLParser):
         elif tag == "br":
             self._add("\v")
         elif tag == "q":
-            self._add("\u201c")
+            self._add(self.quotes[0 if self.quoting % 2 == 0 else 2])
+            self.quoting += 1
         elif tag == "img":
             self.images.append(Image(values.get("src") or "", values.get("alt") or ""))
 
@@ -109,8 +113,9 @@ class _Reader(HTMLParser):
             self.style["code"] -= 1
         elif tag == "a" and self.links:
             self.links.pop()
-        elif tag == "q":
-            self._add("\u201d")
+        elif tag == "q" and self.quoting:
+            self.quoting -= 1
+            self._add(self.quotes[1 if self.quoting % 2 == 0 else 3])
 
     def handle_data(self, data: str) -> None:
         text = " ".join(data.split()) if data.strip() else (" " if data else "")

@@ -235,8 +235,9 @@ def printing(talk: Talk, paper: str) -> str | None:
                 title=title,
                 size=size,
             )
-        counted = f", {card_set.copies_note}" if card_set.copies_note else ""
-        parts.append(what + counted)
+        if card_set.copies_note:  # "…, one per group of 4, 6 groups"
+            what = tr.label("print-counted", "%(what)s, %(counted)s", what=what, counted=card_set.copies_note)
+        parts.append(what)
     cards = tr.plural_label(
         "print-sized-cards", "%(num)d %(size)s card", "%(num)d %(size)s cards", count, size=options.size
     )

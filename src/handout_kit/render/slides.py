@@ -168,7 +168,16 @@ class SlidesRenderer:
         """The notes handout, laid out with empty frames. Notes too long for a page beside
         their slide step their type down (NOTES_STEPS); past the floor they are reported."""
         started = time.perf_counter()
-        alts = [f"Slide {number}: {slide_text(slide)}" for number, slide in enumerate(deck.slides, start=1)]
+        tr = context["i18n"]
+        alts = [
+            tr.label(
+                "labelled",
+                "%(label)s: %(text)s",
+                label=tr.label("slide-number", "Slide %(number)s", number=n),
+                text=slide_text(slide),
+            )
+            for n, slide in enumerate(deck.slides, start=1)
+        ]
         fits: dict[int, float] = {}
         for step in NOTES_STEPS:
             html = job.templates.render(
@@ -323,9 +332,11 @@ def _leaked_notes(deck: Deck, audience_html: str) -> list[BuildWarning]:
 def _qr(job: Job) -> Markup | None:
     if not job.talk.handout.qr:
         return None
+    from ..i18n import translator
     from ..qr import qr_svg
 
-    return qr_svg(job.talk.handout.qr, job.talk.theme.colors.ink)
+    url = job.talk.handout.qr
+    return qr_svg(url, job.talk.theme.colors.ink, translator(job.talk).qr_title(url))
 
 
 def slide_text(slide: Slide) -> str:
