@@ -123,7 +123,11 @@ def test_a_stepped_slide_is_laid_out_alone_and_gives_the_bytes_of_a_whole_new_la
 ) -> None:
     from handout_kit.render import slides
 
-    project = make_talk(_stepping_talk())
+    # a user's stylesheet that counts slides: the stepped one (the fifth) must still be counted
+    counting = (
+        '{% include "builtin/slides/deck.css" %}\n.slide:nth-child(5) .slide-title { color: #ff0000 }\n'
+    )
+    project = make_talk(_stepping_talk(), files={"templates/slides/deck.css": counting})
     cut: list[str | None] = []
 
     def spied(html: str, keep: set[int], count: int) -> str | None:
@@ -136,7 +140,7 @@ def test_a_stepped_slide_is_laid_out_alone_and_gives_the_bytes_of_a_whole_new_la
     result = run_cli("build", project, "--out", alone, "--only", "slides", "--format", "pdf", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert "1 set smaller to fit" in result.output
-    assert len(cut) == 1 and cut[0] is not None and cut[0].count('class="slide ') == 1  # that slide alone
+    assert len(cut) == 1 and cut[0] is not None and cut[0].count("<h2") == 1  # that slide alone
 
     monkeypatch.setattr(slides, "_only_sections", lambda html, keep, count: None)  # the whole deck again
     result = run_cli("build", project, "--out", whole, "--only", "slides", "--format", "pdf", "--jobs", "1")
@@ -160,6 +164,9 @@ def test_a_stepped_slide_is_laid_out_alone_and_gives_the_bytes_of_a_whole_new_la
     titles = [unescape(re.sub(r"<[^>]+>", "", str(slide.title))) for slide in deck_slides]
     assert entries == [(title, number) for number, title in enumerate(titles)]  # the stepped slide's too
     assert deck.trailer["/Root"]["/StructTreeRoot"]["/K"]
+    with pdfplumber.open(alone / "slides.pdf") as pdf:
+        red = {c["text"] for page in pdf.pages for c in page.chars if c["non_stroking_color"] == (1, 0, 0)}
+        assert red and red <= set(squash(titles[4])) | set(titles[4])  # the stepped slide's title alone
 
 
 def _flat(outline: list) -> list:
@@ -175,7 +182,16 @@ def test_only_sections_keeps_the_page_around_the_slides_and_refuses_a_deck_it_ca
 
     html = "<main>" + "".join(section(i) for i in range(3)) + '</main><section class="help">h</section>'
     kept = _only_sections(html, {1}, 3)
-    assert kept == "<main>" + section(1) + '</main><section class="help">h</section>'
+    attributes = 'class="slide kind-point" id="s{0}" data-index="{0}"'
+    hidden = f'<section style="display: none !important" {attributes}></section>'
+    assert (
+        kept
+        == "<main>"
+        + hidden.format(0)
+        + section(1)
+        + hidden.format(2)
+        + '</main><section class="help">h</section>'
+    )
     assert _only_sections(html, {1}, 4) is None  # not the deck's slides
     assert _only_sections(html.replace('data-index="2"', 'data-index="7"'), {1}, 3) is None
     assert _only_sections(html.replace("</main>", "</section></main>"), {1}, 3) is None

@@ -235,33 +235,36 @@ _SLIDE_INDEX = re.compile(r'\bclass="slide(?:\s[^"]*)?"[^>]*\bdata-index="(\d+)"
 
 
 def _only_sections(html: str, keep: set[int], count: int) -> str | None:
-    """The deck's HTML with every slide's `<section>` but those in `keep` (by index) taken
-    out, or None when its slides are not `count` sections marked with their index in order
-    (a template of the user's own making may shape its deck otherwise)."""
-    spans: list[tuple[int, int]] = []
-    depth, start, slide = 0, 0, False
+    """The deck's HTML with every slide's `<section>` but those in `keep` (by index) emptied
+    and hidden (`display: none`, which lays out nothing; the element stays, so a user's
+    `:nth-child` or `.slide + .slide` still counts it), or None when its slides are not
+    `count` sections marked with their index in order (a template of the user's own making
+    may shape its deck otherwise)."""
+    spans: list[tuple[int, int, str]] = []
+    depth, start, opening = 0, 0, ""
     for match in _SECTION_TAG.finditer(html):
         if match[1]:
             depth -= 1
             if depth < 0:
                 return None
-            if depth == 0 and slide:
-                spans.append((start, match.end()))
+            if depth == 0 and opening:
+                spans.append((start, match.end(), opening))
             continue
         if depth == 0:
             marked = _SLIDE_INDEX.search(match[0])
-            slide = marked is not None
             if marked is not None and int(marked[1]) != len(spans):
                 return None
-            start = match.start()
+            start, opening = match.start(), match[0] if marked else ""
         depth += 1
     if depth or len(spans) != count:
         return None
     pieces, last = [], 0
-    for index, (start, end) in enumerate(spans):
+    for index, (start, end, opening) in enumerate(spans):
         pieces.append(html[last:start])
         if index in keep:
             pieces.append(html[start:end])
+        else:  # the first style attribute is the one that counts
+            pieces.append(f'{opening[:8]} style="display: none !important"{opening[8:]}</section>')
         last = end
     pieces.append(html[last:])
     return "".join(pieces)
