@@ -231,9 +231,10 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
         layout.bench_html = pdf.resolved_custom_properties(html)  # what WeasyPrint was given
         return layout
 
-    def recording_write(self):
-        written.append(self.bench_html)
-        return original_write(self)
+    def recording_write(self, *args, **kwargs):
+        if hasattr(self, "bench_html"):  # not a deck whose re-fitted slides took new pages
+            written.append(self.bench_html)
+        return original_write(self, *args, **kwargs)
 
     pdf.lay_out = handout_module.lay_out = recording_lay_out
     pdf.Layout.write_pdf = recording_write
