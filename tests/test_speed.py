@@ -164,6 +164,13 @@ def test_a_stepped_slide_is_laid_out_alone_and_gives_the_bytes_of_a_whole_new_la
     titles = [unescape(re.sub(r"<[^>]+>", "", str(slide.title))) for slide in deck_slides]
     assert entries == [(title, number) for number, title in enumerate(titles)]  # the stepped slide's too
     assert deck.trailer["/Root"]["/StructTreeRoot"]["/K"]
+    fonts = {  # each font embedded once, for the pages of both layouts
+        (str(font["/BaseFont"]), font.indirect_reference.idnum)
+        for page in deck.pages
+        for font in (f.get_object() for f in page["/Resources"]["/Font"].values())
+    }
+    names = [name.partition("+")[2] for name, _ in fonts]
+    assert len(names) == len(set(names)) > 1
     with pdfplumber.open(alone / "slides.pdf") as pdf:
         red = {c["text"] for page in pdf.pages for c in page.chars if c["non_stroking_color"] == (1, 0, 0)}
         assert red and red <= set(squash(titles[4])) | set(titles[4])  # the stepped slide's title alone
