@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import REPO, read_pdf, run_cli, squash
+from conftest import MINIMAL_TALK, REPO, read_pdf, run_cli, squash
 from handout_kit.build import load_talk
 from handout_kit.layout import resolved_custom_properties
 from handout_kit.model.slides import build_deck
@@ -107,3 +107,98 @@ def test_root_custom_properties_are_resolved_only_where_that_cannot_change_the_p
     assert "outline-color: var(--a, red)" in out  # a fallback is left to WeasyPrint
     assert "<p>write var(--a) in CSS</p>" in out  # the talk's own text is never touched
     assert resolved_custom_properties("<p>no style</p>") == "<p>no style</p>"
+
+
+def _stepping_talk() -> str:
+    """A talk one of whose slides is too full at its own type size, with links on its closing slide."""
+    wrapping = "Words that make this bullet long enough to wrap, " * 4 + "and then it ends"
+    bullets = "".join(f"          - {wrapping} {n}\n" for n in range(6))
+    text = MINIMAL_TALK.replace("          - One\n", bullets)
+    links = "".join(f"  - {{label: Reading {n}, url: https://example.org/reading/{n}}}\n" for n in range(3))
+    return text + f"links:\n{links}"
+
+
+def test_a_stepped_slide_is_laid_out_alone_and_gives_the_bytes_of_a_whole_new_layout(
+    make_talk, tmp_path: Path, monkeypatch
+) -> None:
+    from handout_kit.render import slides
+
+    # a user's stylesheet that counts slides: the stepped one (the fifth) must still be counted
+    counting = (
+        '{% include "builtin/slides/deck.css" %}\n.slide:nth-child(5) .slide-title { color: #ff0000 }\n'
+    )
+    project = make_talk(_stepping_talk(), files={"templates/slides/deck.css": counting})
+    cut: list[str | None] = []
+
+    def spied(html: str, keep: set[int], count: int) -> str | None:
+        cut.append(slides_only(html, keep, count))
+        return cut[-1]
+
+    slides_only = slides._only_sections
+    monkeypatch.setattr(slides, "_only_sections", spied)
+    alone, whole = tmp_path / "alone", tmp_path / "whole"
+    result = run_cli("build", project, "--out", alone, "--only", "slides", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert "1 set smaller to fit" in result.output
+    assert len(cut) == 1 and cut[0] is not None and cut[0].count("<h2") == 1  # that slide alone
+
+    monkeypatch.setattr(slides, "_only_sections", lambda html, keep, count: None)  # the whole deck again
+    result = run_cli("build", project, "--out", whole, "--only", "slides", "--format", "pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (alone / "slides.pdf").read_bytes() == (whole / "slides.pdf").read_bytes()
+    assert (alone / "slides-notes.pdf").read_bytes() == (whole / "slides-notes.pdf").read_bytes()
+
+    deck = read_pdf(alone / "slides.pdf")
+    deck_slides = build_deck(load_talk(project / "content" / "talk.yaml")).slides
+    assert len(deck.pages) == len(deck_slides)
+    for page, slide in zip(deck.pages, deck_slides, strict=True):
+        title = squash(unescape(re.sub(r"<[^>]+>", "", str(slide.title))))
+        assert title in squash(page.extract_text())
+    uris = {
+        str(annotation.get_object()["/A"]["/URI"]): None
+        for annotation in deck.pages[-1].get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    }
+    assert list(uris) == [f"https://example.org/reading/{n}" for n in range(3)]
+    entries = [(entry.title, deck.get_destination_page_number(entry)) for entry in _flat(deck.outline)]
+    titles = [unescape(re.sub(r"<[^>]+>", "", str(slide.title))) for slide in deck_slides]
+    assert entries == [(title, number) for number, title in enumerate(titles)]  # the stepped slide's too
+    assert deck.trailer["/Root"]["/StructTreeRoot"]["/K"]
+    fonts = {  # each font embedded once, for the pages of both layouts
+        (str(font["/BaseFont"]), font.indirect_reference.idnum)
+        for page in deck.pages
+        for font in (f.get_object() for f in page["/Resources"]["/Font"].values())
+    }
+    names = [name.partition("+")[2] for name, _ in fonts]
+    assert len(names) == len(set(names)) > 1
+    with pdfplumber.open(alone / "slides.pdf") as pdf:
+        red = {c["text"] for page in pdf.pages for c in page.chars if c["non_stroking_color"] == (1, 0, 0)}
+        assert red and red <= set(squash(titles[4])) | set(titles[4])  # the stepped slide's title alone
+
+
+def _flat(outline: list) -> list:
+    return [e for item in outline for e in (_flat(item) if isinstance(item, list) else [item])]
+
+
+def test_only_sections_keeps_the_page_around_the_slides_and_refuses_a_deck_it_cannot_read() -> None:
+    from handout_kit.render.slides import _only_sections
+
+    def section(index: int) -> str:
+        inner = "<section>in</section>"
+        return f'<section class="slide kind-point" id="s{index}" data-index="{index}">{inner}</section>'
+
+    html = "<main>" + "".join(section(i) for i in range(3)) + '</main><section class="help">h</section>'
+    kept = _only_sections(html, {1}, 3)
+    attributes = 'class="slide kind-point" id="s{0}" data-index="{0}"'
+    hidden = f'<section style="display: none !important" {attributes}></section>'
+    assert (
+        kept
+        == "<main>"
+        + hidden.format(0)
+        + section(1)
+        + hidden.format(2)
+        + '</main><section class="help">h</section>'
+    )
+    assert _only_sections(html, {1}, 4) is None  # not the deck's slides
+    assert _only_sections(html.replace('data-index="2"', 'data-index="7"'), {1}, 3) is None
+    assert _only_sections(html.replace("</main>", "</section></main>"), {1}, 3) is None

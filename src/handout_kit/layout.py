@@ -150,6 +150,20 @@ class Layout:
         page = self.document.pages[index]
         return page.width * PT_PER_PX, page.height * PT_PER_PX
 
+    def with_pages(self, replaced: dict[int, int], other: Layout) -> Layout:
+        """This layout with page i swapped for page `replaced[i]` of `other` (WeasyPrint's
+        `Document.copy` joins pages of several layouts): what both layouts' WeasyPrint said and
+        what both fetchers refused, kept."""
+        pages = [
+            other.document.pages[replaced[index]] if index in replaced else page
+            for index, page in enumerate(self.document.pages)
+        ]
+        diagnostics = Diagnostics(
+            [*self.diagnostics.warnings, *other.diagnostics.warnings],
+            [*self.diagnostics.refused, *other.diagnostics.refused],
+        )
+        return Layout(self.document.copy(pages), self.fetcher, diagnostics)
+
     def refuse(self, artefact: str) -> None:
         """A file the templates asked for and did not get is an error, never a silent gap."""
         from .errors import ResourceError

@@ -73,7 +73,7 @@ class SlidesRenderer:
                 deck = self._step_down(job, context, deck, over)
                 context["deck"] = deck
                 deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
-                layout = lay_out_checked(job, deck_html, self.name, result)
+                layout = self._relaid(job, deck_html, layout, set(over), result)
                 over = self._overflowing(deck, layout, result)
                 result.warnings[:] = dict.fromkeys(result.warnings)  # the deck was laid out twice
             result.warnings.extend(self._overflow_warnings(deck, over))
@@ -142,6 +142,21 @@ class SlidesRenderer:
             fitted[index] = fits[0] if fits else steps[-1]
         slides = tuple(replace(slide, fit=fitted.get(i, slide.fit)) for i, slide in enumerate(deck.slides))
         return replace(deck, slides=slides)
+
+    def _relaid(self, job: Job, deck_html: str, layout: Layout, changed: set[int], result: Result) -> Layout:
+        """`layout` with the slides in `changed` laid out again from `deck_html`: only those
+        slides' sections are laid out (the rest of the page kept, each slide's own number and
+        place in the talk with it), and their pages take the place of the old ones. A slide is
+        one page and depends on no other, so the pages are those a whole new layout would give
+        (a test compares the bytes); a deck whose sections cannot be told apart is laid out
+        whole again."""
+        kept = _only_sections(deck_html, changed, layout.page_count)
+        if kept is None:
+            return lay_out_checked(job, deck_html, self.name, result)
+        again = lay_out_checked(job, kept, self.name, result)
+        if again.page_count != len(changed):
+            return lay_out_checked(job, deck_html, self.name, result)
+        return layout.with_pages(dict(zip(sorted(changed), range(again.page_count), strict=True)), again)
 
     def _overflow_warnings(self, deck: Deck, over: dict[int, Spill]) -> list[BuildWarning]:
         warnings: list[BuildWarning] = []
@@ -294,6 +309,46 @@ def _with_slides(notes: FramedNotes, deck_pdf: Output) -> Output:
     ]
     data = place_pages(notes.data, deck_pdf.data, placements, notes.alts or None)
     return Output(notes.name, data, notes.summary, notes.seconds + time.perf_counter() - started)
+
+
+_SECTION_TAG = re.compile(r"<(/?)section\b[^>]*>", re.I)
+_SLIDE_INDEX = re.compile(r'\bclass="slide(?:\s[^"]*)?"[^>]*\bdata-index="(\d+)"')
+
+
+def _only_sections(html: str, keep: set[int], count: int) -> str | None:
+    """The deck's HTML with every slide's `<section>` but those in `keep` (by index) emptied
+    and hidden (`display: none`, which lays out nothing; the element stays, so a user's
+    `:nth-child` or `.slide + .slide` still counts it), or None when its slides are not
+    `count` sections marked with their index in order (a template of the user's own making
+    may shape its deck otherwise)."""
+    spans: list[tuple[int, int, str]] = []
+    depth, start, opening = 0, 0, ""
+    for match in _SECTION_TAG.finditer(html):
+        if match[1]:
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0 and opening:
+                spans.append((start, match.end(), opening))
+            continue
+        if depth == 0:
+            marked = _SLIDE_INDEX.search(match[0])
+            if marked is not None and int(marked[1]) != len(spans):
+                return None
+            start, opening = match.start(), match[0] if marked else ""
+        depth += 1
+    if depth or len(spans) != count:
+        return None
+    pieces, last = [], 0
+    for index, (start, end, opening) in enumerate(spans):
+        pieces.append(html[last:start])
+        if index in keep:
+            pieces.append(html[start:end])
+        else:  # the first style attribute is the one that counts
+            pieces.append(f'{opening[:8]} style="display: none !important"{opening[8:]}</section>')
+        last = end
+    pieces.append(html[last:])
+    return "".join(pieces)
 
 
 def _advice(slide: Slide, spill: Spill) -> str:
