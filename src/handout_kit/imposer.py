@@ -80,6 +80,9 @@ _MARKS = {"BDC", "BMC", "EMC"}
 
 
 def _unmark(form: pikepdf.Object) -> None:
+    data = form.read_bytes()
+    if b"BDC" not in data and b"BMC" not in data:  # faces are laid out untagged: nothing to do
+        return
     operations = [op for op in pikepdf.parse_content_stream(form) if str(op.operator) not in _MARKS]
     form.write(pikepdf.unparse_content_stream(operations))
 

@@ -28,7 +28,7 @@ CALIBRATION_TEMPLATE = "cards/calibration.html"
 SCREEN_TEMPLATE = "cards/cards.html"
 PRINT_SHOP_BLEED_MM = 3.0
 OVERFLOW_TOLERANCE_PX = 1.0
-CHUNK_FACES = 100  # faces one layout holds at most: bounds memory
+CHUNK_FACES = 50  # faces one layout holds at most: bounds memory (and 50 cost no more than 100)
 PARALLEL_FACES = 40  # from this many faces on, two processes share the layout
 MM_PER_PX = 25.4 / 96
 SIDES = ("front", "back")
@@ -275,7 +275,10 @@ class CardsRenderer:
         if theirs:
             from concurrent.futures import ProcessPoolExecutor
 
-            _load_hyphenation(job.talk.language)  # once, here: the forked process inherits it
+            # once, here: the forked process inherits WeasyPrint and the hyphenation patterns
+            from .. import pdf  # noqa: F401
+
+            _load_hyphenation(job.talk.language)
             _WORK = (self, job, context, bleed)
             pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             future = pool.submit(_lay_out_share, theirs)
@@ -307,10 +310,13 @@ class CardsRenderer:
     def _lay_out_share(
         self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
     ) -> list[Chunk]:
-        return [
-            self._lay_out_chunk(job, context, faces[i : i + CHUNK_FACES], bleed, pdf)
-            for i in range(0, len(faces), CHUNK_FACES)
-        ]
+        """`faces` laid out CHUNK_FACES at a time; each chunk's layout is let go (and its memory
+        given back) before the next is made, so memory holds one chunk's boxes at most."""
+        chunks = []
+        for i in range(0, len(faces), CHUNK_FACES):
+            chunks.append(self._lay_out_chunk(job, context, faces[i : i + CHUNK_FACES], bleed, pdf))
+            _release()
+        return chunks
 
     def _lay_out_chunk(
         self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
@@ -330,7 +336,7 @@ class CardsRenderer:
         local = Result()
         layout = lay_out_checked(job, html, self.name, local)
         spills = [self._spill(layout, index) for index in range(len(faces))]
-        data = layout.pdf(self.name, job.pdf_variant("cards.pdf")) if pdf else b""
+        data = layout.untagged_pdf(self.name) if pdf else b""
         return data, local.warnings, spills
 
     @staticmethod
@@ -466,6 +472,18 @@ def inline_variables(html: str, values: dict[str, str]) -> str:
         if html.count(f"{name}:") == 1:
             html = html.replace(f"var({name})", value)
     return html
+
+
+def _release() -> None:
+    """Free what a finished layout left behind (its boxes hold cycles) and hand the freed
+    memory back to the system, where the C library allows it."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(AttributeError, OSError):  # not glibc
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _load_hyphenation(language: str) -> None:
