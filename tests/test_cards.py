@@ -229,6 +229,35 @@ def test_empty_slots_on_the_last_sheet_get_no_crop_marks(make_talk) -> None:
     assert len(cuts_x) == 3 and len(cuts_y) == 2  # not the lines that bound only empty slots
 
 
+def test_right_to_left_crop_marks_go_with_the_filled_slots(make_talk) -> None:
+    """An Arabic talk fills each row from its right end: the last sheet's two cards sit in the
+    two rightmost slots of the top row, and its crop marks are on their cut lines, not on the
+    left-hand slots a left-to-right sheet would fill."""
+    text = "language: ar\n" + statements_talk(11, "cards:\n  size: poker\n")  # 9 + 2
+    out = build_cards(make_talk, text)
+    full = card_boxes(out / "cards.pdf", 0, (63, 88))
+    last = card_boxes(out / "cards.pdf", 2, (63, 88))
+    assert len(full) == 9 and len(last) == 2
+    columns = sorted({round(box[0], 1) for box in full})
+    top_row = min(box[1] for box in full)
+    assert {round(box[0], 1) for box in last} == set(columns[1:])  # the right two slots
+    assert all(abs(box[1] - top_row) < 0.01 for box in last)
+    cuts_x = {round(v, 1) for box in last for v in (box[0], box[2])}
+    cuts_y = {round(v, 1) for box in last for v in (box[1], box[3])}
+    left_edge = round(min(box[0] for box in full), 1)
+    assert left_edge not in cuts_x  # the leftmost column's outer edge bounds only empty slots
+    with pdfplumber.open(out / "cards.pdf") as pdf:
+        marks = crop_marks(pdf.pages[2])
+    seen = set()
+    for mark in marks:
+        vertical = abs(mark["x1"] - mark["x0"]) < 0.01
+        at = round(mark["x0"] if vertical else mark["top"], 1)
+        assert at in (cuts_x if vertical else cuts_y), mark
+        seen.add((vertical, at))
+    assert seen == {(True, x) for x in cuts_x} | {(False, y) for y in cuts_y}
+    assert len(marks) == 2 * (len(cuts_x) + len(cuts_y))
+
+
 MIXED = (
     """\
 exercises:

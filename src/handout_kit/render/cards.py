@@ -227,9 +227,11 @@ class CardsRenderer:
 
     def _sheet_pages(
         self, work: Plan, imposition: Imposition, duplex: bool, flip: str, offset: Any, rtl: bool = False
-    ) -> list[tuple[list[Slot], bool]]:
-        """The sheets' slots, fronts then (duplex) backs; right to left in each row for a
-        right-to-left talk, each back still behind its front (both follow the mirrored slot)."""
+    ) -> list[tuple[list[Slot], list[int] | None]]:
+        """The sheets' slots, fronts then (duplex) backs, each with the grid slots whose cut
+        lines get crop marks (the fronts' filled slots; none on backs); right to left in each
+        row for a right-to-left talk, each back still behind its front (both follow the
+        mirrored slot), the marks with the slots filled."""
         from ..imposer import Slot
 
         def at(index: int) -> int:
@@ -238,21 +240,21 @@ class CardsRenderer:
             row, column = divmod(index, imposition.columns)
             return row * imposition.columns + imposition.columns - 1 - column
 
-        pages: list[tuple[list[Slot], bool]] = []
+        pages: list[tuple[list[Slot], list[int] | None]] = []
         per = imposition.per_sheet
         turn = 90 if imposition.rotated else 0
         back_turn = (-90 if flip == "long" else 90) if imposition.rotated else 0
         for start in range(0, len(work.printed), per):
             chunk = work.printed[start : start + per]
-            pages.append(
-                ([Slot(front, imposition.front(at(i)), turn) for i, (front, _) in enumerate(chunk)], True)
-            )
+            filled = [at(i) for i in range(len(chunk))]
+            fronts = [Slot(front, imposition.front(at(i)), turn) for i, (front, _) in enumerate(chunk)]
+            pages.append((fronts, filled))
             if duplex:
                 backs = [
                     Slot(back, imposition.back(at(i), flip, offset.dx_mm, offset.dy_mm), back_turn)
                     for i, (_, back) in enumerate(chunk)
                 ]
-                pages.append((backs, False))
+                pages.append((backs, None))
         return pages
 
     def _lay_out_faces(
