@@ -334,7 +334,9 @@ def per_output(work: Path, talks: list[tuple[str, Path, tuple[str, ...]]], runs:
             name = f"{label}: {artefact}"
             cold_kit = statistics.median(k[0] for k, _ in cold)
             cold_bare = statistics.median(b[0] for _, b in cold)
-            rows.append(Row(f"{name} (cold)", cold_kit, cold_bare, max(k[1] for k, _ in cold), summary))
+            cpu = statistics.median(k[2] for k, _ in cold)  # all of the kit's processes
+            note = f"CPU {cpu:.1f} s, load {os.getloadavg()[0]:.1f}; {summary}"
+            rows.append(Row(f"{name} (cold)", cold_kit, cold_bare, max(k[1] for k, _ in cold), note))
             if artefact == "handout":  # the cold runs above start from the fit the last build found
                 fresh = [
                     [*KIT, "build", str(talk), "--out", str(work / f"first-{n}"), *options]

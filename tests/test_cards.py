@@ -428,6 +428,33 @@ def test_a_card_a_little_too_long_steps_its_type_down_and_fits(make_talk) -> Non
     assert inside.count("what you would change first.") == 9  # all of the prompt, none cut off
 
 
+def test_a_stepped_down_statement_keeps_its_decks_back(make_talk) -> None:
+    """One statement too long for its card is set smaller; its back is the deck's back all the
+    same (one form drawn behind every card, type the same size), so it cannot be told apart
+    from the back once cut."""
+    words = "groups find their own shape when nobody hurries them along, "
+    long = ("A statement that keeps going: " + words * 6).strip().rstrip(",") + "."
+    deck = (
+        "card_decks:\n  - id: sort\n    title: A sorting deck\n"
+        "    instructions: Sort the cards into two piles.\n"
+        f'    statements:\n      - Short one.\n      - "{long}"\n      - Another short one.\n'
+    )
+    project = make_talk(MINIMAL_TALK + deck + "cards:\n  size: poker\n")
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--strict")
+    assert result.exit_code == 0, result.output
+    assert "1 set smaller to fit" in result.output
+    out = project / "build"
+    backs = placed_cards(out / "cards.pdf", 1)
+    assert len(backs) == 3 and len({form for _, form in backs}) == 1  # one back, drawn three times
+    with pdfplumber.open(out / "cards-print.pdf") as pdf:
+        sizes = [sorted({round(c["size"], 2) for c in page.chars}) for page in pdf.pages]
+        texts = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    fronts, back_sizes = sizes[0::2], sizes[1::2]
+    assert "keeps going" in texts[2] and max(fronts[1]) < max(fronts[0])  # the long one is smaller
+    assert back_sizes[0] == back_sizes[1] == back_sizes[2]
+    assert texts[1] == texts[3] == texts[5] and "A sorting deck" in texts[3]
+
+
 def test_a_card_far_too_long_is_reported_at_the_floor_with_a_preset_that_holds_it(make_talk) -> None:
     project = make_talk(MINIMAL_TALK + wordy_exercise(18))
     result = run_cli("build", project, "--only", "cards", "--format", "pdf")

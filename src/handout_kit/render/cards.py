@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..cards import Card, CardSet, build_card_sets, select_sets
 from ..errors import BuildWarning, ContentError
@@ -93,24 +93,31 @@ def plan(sets: list[CardSet]) -> Plan:
     return Plan(faces, printed, len(fronts))
 
 
-def refit(work: Plan, fitted: dict[str, float]) -> Plan:
-    """`work` with each card of `fitted` (id -> type size) set at its own type size, front and
-    back: their faces follow the faces already laid out, which keep their places (a replaced
-    one is no longer printed). A deck's cards set at the same size share their back again."""
+def refit(work: Plan, fronts: dict[str, float], backs: dict[tuple[str, ...], float] | None = None) -> Plan:
+    """`work` with the front of each card in `fronts` (card id -> type size) and each back in
+    `backs` (back key -> type size) set at its own type size: their faces follow the faces
+    already laid out, which keep their places (a replaced one is no longer printed). A back
+    steps down only when the back itself does not fit, and then for every card that shares
+    it, so a deck's backs stay identical when one of its fronts is set smaller."""
+    backs = backs or {}
     faces = list(work.faces)
     added: dict[tuple[object, ...], int] = {}
 
-    def face(side: str, card: Card) -> int:
-        key = (side, card.id if side == "front" else card.back_key, fitted[card.id])
+    def face(side: str, card: Card, pt: float) -> int:
+        key = (side, card.id if side == "front" else card.back_key, pt)
         if key not in added:
             added[key] = len(faces)
-            faces.append((side, replace(card, base_pt=fitted[card.id])))
+            faces.append((side, replace(card, base_pt=pt)))
         return added[key]
 
     printed = []
     for front, back in work.printed:
         card = work.faces[front][1]
-        printed.append((face("front", card), face("back", card)) if card.id in fitted else (front, back))
+        if card.id in fronts:
+            front = face("front", card, fronts[card.id])
+        if card.back_key in backs:
+            back = face("back", card, backs[card.back_key])
+        printed.append((front, back))
     return Plan(faces, printed, work.distinct)
 
 
@@ -179,15 +186,13 @@ class CardsRenderer:
 
         documents, spills = self._lay_out_faces(job, context, work.faces, bleed, result, meanwhile)
         laid_out = len(work.faces)
-        over = {
-            work.faces[front][1].id: work.faces[front][1]
-            for front, back in work.printed
-            if spills[front] or spills[back]
-        }
-        fitted = self._step_down(job, context, list(over.values()), bleed) if over else {}
-        fitted = {key: pt for key, pt in fitted.items() if pt < context["base_pt"]}
-        if fitted:  # lay out again the faces of the cards set smaller, and place those
-            work = refit(work, fitted)
+        over = {face: work.faces[face] for pair in work.printed for face in pair if spills[face]}
+        stepped = self._step_down(job, context, list(over.values()), bleed) if over else {}
+        stepped = {key: pt for key, pt in stepped.items() if pt < context["base_pt"]}
+        fitted = {str(key[1]): pt for key, pt in stepped.items() if key[0] == "front"}
+        backs = {cast(tuple[str, ...], key[1]): pt for key, pt in stepped.items() if key[0] == "back"}
+        if stepped:  # lay out again the faces set smaller, and place those
+            work = refit(work, fitted, backs)
             answers = self._lay_out_share(job, context, work.faces[laid_out:], bleed)
             self._keep_warnings(answers, result)
             documents += [data for data, _, _ in answers]
@@ -205,7 +210,11 @@ class CardsRenderer:
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"
             count = len(work.printed)
             copies = f" ({work.distinct} distinct)" if count != work.distinct else ""
-            smaller = f", {len(fitted)} set smaller to fit" if fitted else ""
+            smaller_cards = {card.id for side, card in work.faces if card.base_pt and side == "front"}
+            smaller_cards |= {
+                work.faces[front][1].id for front, back in work.printed if work.faces[back][1].base_pt
+            }
+            smaller = f", {len(smaller_cards)} set smaller to fit" if smaller_cards else ""
             summary = (
                 f"{count} cards{copies}, {imposition.per_sheet} a sheet "
                 f"({imposition.columns}x{imposition.rows}), "
@@ -369,19 +378,22 @@ class CardsRenderer:
         return {(side, card.id, card.base_pt): spills[keys[key(side, card)]] for side, card in faces}
 
     def _step_down(
-        self, job: Job, context: dict[str, Any], cards: list[Card], bleed: float
-    ) -> dict[str, float]:
-        """For each card, the largest step of the ladder at which both its faces fit, else the
-        floor: all cards at all steps laid out as one trial (front and back a page each)."""
+        self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float
+    ) -> dict[tuple[str, object], float]:
+        """For each face that does not fit, the largest step of the ladder at which it fits,
+        else the floor, by ("front", card id) or ("back", back key): a front steps down
+        alone, a back for every card that shares it. All faces at all steps are laid out as
+        one trial (a shared back once)."""
         steps = card_steps(context["card_size"])[1:]
+        keys = {_face_key(side, card): (side, card) for side, card in faces}
         if not steps:  # a card too small for the floor: its size is the floor
-            return {card.id: context["base_pt"] for card in cards}
-        trials = [(side, replace(card, base_pt=step)) for card in cards for step in steps for side in SIDES]
+            return dict.fromkeys(keys, context["base_pt"])
+        trials = [(side, replace(card, base_pt=step)) for side, card in keys.values() for step in steps]
         spill = self._measure(job, context, trials, bleed)
-        fitted: dict[str, float] = {}
-        for card in cards:
-            fits = [step for step in steps if not any(spill[(side, card.id, step)] for side in SIDES)]
-            fitted[card.id] = fits[0] if fits else steps[-1]
+        fitted: dict[tuple[str, object], float] = {}
+        for key, (side, card) in keys.items():
+            fits = [step for step in steps if not spill[(side, card.id, step)]]
+            fitted[key] = fits[0] if fits else steps[-1]
         return fitted
 
     def _too_long(
@@ -505,6 +517,11 @@ def _lay_out_share(faces: list[tuple[str, Card]]) -> list[Chunk]:
     assert _WORK is not None
     renderer, job, context, bleed = _WORK
     return renderer._lay_out_share(job, context, faces, bleed)
+
+
+def _face_key(side: str, card: Card) -> tuple[str, object]:
+    """What a face is one of: a card's own front, or a back its set's cards may share."""
+    return (side, card.id if side == "front" else card.back_key)
 
 
 def _plain(markup: object) -> str:
