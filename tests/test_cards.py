@@ -440,10 +440,14 @@ def test_a_stepped_down_statement_keeps_its_decks_back(make_talk) -> None:
         f'    statements:\n      - Short one.\n      - "{long}"\n      - Another short one.\n'
     )
     project = make_talk(MINIMAL_TALK + deck + "cards:\n  size: poker\n")
-    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--strict")
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--format", "html", "--strict")
     assert result.exit_code == 0, result.output
     assert "1 set smaller to fit" in result.output
     out = project / "build"
+    screen = (out / "cards.html").read_text(encoding="utf-8")  # each face at its printed size
+    styles = re.findall(r'<div class="card (front|back) kind-statement" style="([^"]*)"', screen)
+    assert [side for side, _ in styles] == ["front", "back"] * 3
+    assert ["--base" in style for _, style in styles] == [False, False, True, False, False, False]
     backs = placed_cards(out / "cards.pdf", 1)
     assert len(backs) == 3 and len({form for _, form in backs}) == 1  # one back, drawn three times
     with pdfplumber.open(out / "cards-print.pdf") as pdf:

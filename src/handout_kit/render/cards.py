@@ -149,11 +149,17 @@ class CardsRenderer:
             card_size=size,
             base_pt=card_type_pt(size),
             qr=None,
+            backs={},  # card id -> the card as its back is printed, where that differs
             logo_light=_data_uri(logo_light, job.content_dir, job.network_timeout) if logo_light else None,
         )
         if "pdf" in job.formats:
-            fitted = self._pdfs(job, context, work, imposition, paper, result)
-            # cards.html shows each card at the type size it is printed in
+            fitted, backs = self._pdfs(job, context, work, imposition, paper, result)
+            # cards.html shows each face at the type size it is printed in
+            context["backs"] = {
+                card.id: replace(card, base_pt=backs.get(card.back_key))
+                for card in cards
+                if card.id in fitted or card.back_key in backs
+            }
             cards = [replace(card, base_pt=fitted[card.id]) if card.id in fitted else card for card in cards]
             context["cards"] = cards
         if "html" in job.formats:
@@ -171,9 +177,9 @@ class CardsRenderer:
         imposition: Imposition,
         paper: str,
         result: Result,
-    ) -> dict[str, float]:
+    ) -> tuple[dict[str, float], dict[tuple[str, ...], float]]:
         """The sheets, the print-shop file and the calibration sheet; returns the type size (pt)
-        of each card that was stepped down to fit (by id)."""
+        of each front that was stepped down to fit (by card id) and of each back (by back key)."""
         from .. import imposer
 
         started = time.perf_counter()
@@ -232,7 +238,7 @@ class CardsRenderer:
         finally:
             faces.close()
         result.outputs.extend(calibration)
-        return fitted
+        return fitted, backs
 
     def _sheet_pages(
         self, work: Plan, imposition: Imposition, duplex: bool, flip: str, offset: Any, rtl: bool = False
