@@ -28,7 +28,7 @@ CALIBRATION_TEMPLATE = "cards/calibration.html"
 SCREEN_TEMPLATE = "cards/cards.html"
 PRINT_SHOP_BLEED_MM = 3.0
 OVERFLOW_TOLERANCE_PX = 1.0
-CHUNK_FACES = 50  # faces one layout holds at most: bounds memory (and 50 cost no more than 100)
+CHUNK_FACES = 40  # faces one layout holds at most: bounds memory (40 cost no more CPU than 100)
 PARALLEL_FACES = 40  # from this many faces on, two processes share the layout
 MM_PER_PX = 25.4 / 96
 SIDES = ("front", "back")
@@ -189,6 +189,7 @@ class CardsRenderer:
 
         def meanwhile() -> None:
             calibration.append(self._calibration(job, context, paper, result))
+            _release()
 
         documents, spills = self._lay_out_faces(job, context, work.faces, bleed, result, meanwhile)
         laid_out = len(work.faces)
