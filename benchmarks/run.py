@@ -224,6 +224,7 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
     from handout_kit.build import BuildOptions, build
 
     original_lay_out, original_write = pdf.lay_out, pdf.Layout.write_pdf
+    original_untagged = pdf.Layout.untagged_pdf
     written: list[str] = []
 
     def recording_lay_out(html, *args, **kwargs):
@@ -231,12 +232,17 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
         layout.bench_html = pdf.resolved_custom_properties(html)  # what WeasyPrint was given
         return layout
 
-    def recording_write(self):
+    def recording_write(self, *args, **kwargs):
         written.append(self.bench_html)
-        return original_write(self)
+        return original_write(self, *args, **kwargs)
+
+    def recording_untagged(self, *args, **kwargs):  # the cards' faces
+        written.append(self.bench_html)
+        return original_untagged(self, *args, **kwargs)
 
     pdf.lay_out = handout_module.lay_out = recording_lay_out
     pdf.Layout.write_pdf = recording_write
+    pdf.Layout.untagged_pdf = recording_untagged
     parallel = cards_module.CardsRenderer.__dict__["_parallel"]
     cards_module.CardsRenderer._parallel = staticmethod(lambda faces: False)  # every layout recorded here
     options = BuildOptions(source=talk, only=(artefact,), formats=frozenset({"pdf"}), force=True)
@@ -245,6 +251,7 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
     finally:
         pdf.lay_out = handout_module.lay_out = original_lay_out
         pdf.Layout.write_pdf = original_write
+        pdf.Layout.untagged_pdf = original_untagged
         cards_module.CardsRenderer._parallel = parallel
     folder.mkdir(parents=True, exist_ok=True)
     files = []
