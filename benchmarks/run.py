@@ -224,6 +224,7 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
     from handout_kit.build import BuildOptions, build
 
     original_lay_out, original_write = pdf.lay_out, pdf.Layout.write_pdf
+    original_untagged = pdf.Layout.untagged_pdf
     written: list[str] = []
 
     def recording_lay_out(html, *args, **kwargs):
@@ -236,8 +237,14 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
             written.append(self.bench_html)
         return original_write(self, *args, **kwargs)
 
+    def recording_untagged(self, *args, **kwargs):  # the cards' faces
+        if hasattr(self, "bench_html"):
+            written.append(self.bench_html)
+        return original_untagged(self, *args, **kwargs)
+
     pdf.lay_out = handout_module.lay_out = recording_lay_out
     pdf.Layout.write_pdf = recording_write
+    pdf.Layout.untagged_pdf = recording_untagged
     parallel = cards_module.CardsRenderer.__dict__["_parallel"]
     cards_module.CardsRenderer._parallel = staticmethod(lambda faces: False)  # every layout recorded here
     options = BuildOptions(source=talk, only=(artefact,), formats=frozenset({"pdf"}), force=True)
@@ -246,6 +253,7 @@ def capture(talk: Path, artefact: str, folder: Path) -> tuple[Captured, str]:
     finally:
         pdf.lay_out = handout_module.lay_out = original_lay_out
         pdf.Layout.write_pdf = original_write
+        pdf.Layout.untagged_pdf = original_untagged
         cards_module.CardsRenderer._parallel = parallel
     folder.mkdir(parents=True, exist_ok=True)
     files = []
@@ -335,7 +343,9 @@ def per_output(work: Path, talks: list[tuple[str, Path, tuple[str, ...]]], runs:
             name = f"{label}: {artefact}"
             cold_kit = statistics.median(k[0] for k, _ in cold)
             cold_bare = statistics.median(b[0] for _, b in cold)
-            rows.append(Row(f"{name} (cold)", cold_kit, cold_bare, max(k[1] for k, _ in cold), summary))
+            cpu = statistics.median(k[2] for k, _ in cold)  # all of the kit's processes
+            note = f"CPU {cpu:.1f} s, load {os.getloadavg()[0]:.1f}; {summary}"
+            rows.append(Row(f"{name} (cold)", cold_kit, cold_bare, max(k[1] for k, _ in cold), note))
             if artefact == "handout":  # the cold runs above start from the fit the last build found
                 fresh = [
                     [*KIT, "build", str(talk), "--out", str(work / f"first-{n}"), *options]

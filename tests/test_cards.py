@@ -229,6 +229,35 @@ def test_empty_slots_on_the_last_sheet_get_no_crop_marks(make_talk) -> None:
     assert len(cuts_x) == 3 and len(cuts_y) == 2  # not the lines that bound only empty slots
 
 
+def test_right_to_left_crop_marks_go_with_the_filled_slots(make_talk) -> None:
+    """An Arabic talk fills each row from its right end: the last sheet's two cards sit in the
+    two rightmost slots of the top row, and its crop marks are on their cut lines, not on the
+    left-hand slots a left-to-right sheet would fill."""
+    text = "language: ar\n" + statements_talk(11, "cards:\n  size: poker\n")  # 9 + 2
+    out = build_cards(make_talk, text)
+    full = card_boxes(out / "cards.pdf", 0, (63, 88))
+    last = card_boxes(out / "cards.pdf", 2, (63, 88))
+    assert len(full) == 9 and len(last) == 2
+    columns = sorted({round(box[0], 1) for box in full})
+    top_row = min(box[1] for box in full)
+    assert {round(box[0], 1) for box in last} == set(columns[1:])  # the right two slots
+    assert all(abs(box[1] - top_row) < 0.01 for box in last)
+    cuts_x = {round(v, 1) for box in last for v in (box[0], box[2])}
+    cuts_y = {round(v, 1) for box in last for v in (box[1], box[3])}
+    left_edge = round(min(box[0] for box in full), 1)
+    assert left_edge not in cuts_x  # the leftmost column's outer edge bounds only empty slots
+    with pdfplumber.open(out / "cards.pdf") as pdf:
+        marks = crop_marks(pdf.pages[2])
+    seen = set()
+    for mark in marks:
+        vertical = abs(mark["x1"] - mark["x0"]) < 0.01
+        at = round(mark["x0"] if vertical else mark["top"], 1)
+        assert at in (cuts_x if vertical else cuts_y), mark
+        seen.add((vertical, at))
+    assert seen == {(True, x) for x in cuts_x} | {(False, y) for y in cuts_y}
+    assert len(marks) == 2 * (len(cuts_x) + len(cuts_y))
+
+
 MIXED = (
     """\
 exercises:
@@ -397,6 +426,37 @@ def test_a_card_a_little_too_long_steps_its_type_down_and_fits(make_talk) -> Non
         body = [c for c in page.chars if c not in foot]
         assert max(c["bottom"] for c in body) < min(c["top"] for c in foot)  # no text runs into the foot
     assert inside.count("what you would change first.") == 9  # all of the prompt, none cut off
+
+
+def test_a_stepped_down_statement_keeps_its_decks_back(make_talk) -> None:
+    """One statement too long for its card is set smaller; its back is the deck's back all the
+    same (one form drawn behind every card, type the same size), so it cannot be told apart
+    from the back once cut."""
+    words = "groups find their own shape when nobody hurries them along, "
+    long = ("A statement that keeps going: " + words * 6).strip().rstrip(",") + "."
+    deck = (
+        "card_decks:\n  - id: sort\n    title: A sorting deck\n"
+        "    instructions: Sort the cards into two piles.\n"
+        f'    statements:\n      - Short one.\n      - "{long}"\n      - Another short one.\n'
+    )
+    project = make_talk(MINIMAL_TALK + deck + "cards:\n  size: poker\n")
+    result = run_cli("build", project, "--only", "cards", "--format", "pdf", "--format", "html", "--strict")
+    assert result.exit_code == 0, result.output
+    assert "1 set smaller to fit" in result.output
+    out = project / "build"
+    screen = (out / "cards.html").read_text(encoding="utf-8")  # each face at its printed size
+    styles = re.findall(r'<div class="card (front|back) kind-statement" style="([^"]*)"', screen)
+    assert [side for side, _ in styles] == ["front", "back"] * 3
+    assert ["--base" in style for _, style in styles] == [False, False, True, False, False, False]
+    backs = placed_cards(out / "cards.pdf", 1)
+    assert len(backs) == 3 and len({form for _, form in backs}) == 1  # one back, drawn three times
+    with pdfplumber.open(out / "cards-print.pdf") as pdf:
+        sizes = [sorted({round(c["size"], 2) for c in page.chars}) for page in pdf.pages]
+        texts = [" ".join(page.extract_text().split()) for page in pdf.pages]
+    fronts, back_sizes = sizes[0::2], sizes[1::2]
+    assert "keeps going" in texts[2] and max(fronts[1]) < max(fronts[0])  # the long one is smaller
+    assert back_sizes[0] == back_sizes[1] == back_sizes[2]
+    assert texts[1] == texts[3] == texts[5] and "A sorting deck" in texts[3]
 
 
 def test_a_card_far_too_long_is_reported_at_the_floor_with_a_preset_that_holds_it(make_talk) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 CARD_PRESETS_MM: dict[str, tuple[float, float]] = {
@@ -117,18 +118,27 @@ class Imposition:
             x, y = front.x, height - front.bottom
         return Rect(x + dx, y + dy, front.width, front.height)
 
-    def cut_lines(self, filled: int | None = None) -> tuple[list[float], list[float]]:
+    def _filled(self, filled: int | Iterable[int] | None) -> list[int]:
+        """The slots a sheet holds: all, the first `filled`, or the slots named."""
+        if filled is None:
+            return list(range(self.per_sheet))
+        if isinstance(filled, int):
+            return list(range(filled))
+        return sorted(set(filled))
+
+    def cut_lines(self, filled: int | Iterable[int] | None = None) -> tuple[list[float], list[float]]:
         """The x positions of vertical cuts and the y positions of horizontal cuts of the
-        first `filled` slots (all of them by default)."""
-        rects = [self.front(s) for s in range(self.per_sheet if filled is None else filled)]
+        filled slots: all of them by default, the first `filled`, or the slots named (a
+        right-to-left sheet fills each row from its right end)."""
+        rects = [self.front(s) for s in self._filled(filled)]
         xs = sorted({round(v, 4) for r in rects for v in (r.x, r.right)})
         ys = sorted({round(v, 4) for r in rects for v in (r.y, r.bottom)})
         return xs, ys
 
-    def marks(self, filled: int | None = None) -> list[Mark]:
+    def marks(self, filled: int | Iterable[int] | None = None) -> list[Mark]:
         """Crop marks in the margins around the grid, clear of the cards and their bleed, on
-        every cut line of the first `filled` cards (all slots by default): a line that only
-        bounds empty slots gets none."""
+        every cut line of the filled slots (see `cut_lines`): a line that only bounds empty
+        slots gets none."""
         width, height = self.paper
         x0, y0 = self.origin
         grid_right = self.front(self.columns - 1).right

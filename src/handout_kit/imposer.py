@@ -80,6 +80,9 @@ _MARKS = {"BDC", "BMC", "EMC"}
 
 
 def _unmark(form: pikepdf.Object) -> None:
+    data = form.read_bytes()
+    if b"BDC" not in data and b"BMC" not in data:  # faces are laid out untagged: nothing to do
+        return
     operations = [op for op in pikepdf.parse_content_stream(form) if str(op.operator) not in _MARKS]
     form.write(pikepdf.unparse_content_stream(operations))
 
@@ -146,16 +149,16 @@ def _save(pdf: pikepdf.Pdf) -> bytes:
 def sheets(
     faces: Faces,
     imposition: Imposition,
-    pages: Sequence[tuple[Sequence[Slot], bool]],
+    pages: Sequence[tuple[Sequence[Slot], Sequence[int] | None]],
     title: str,
 ) -> bytes:
-    """The office sheets: each page a list of slots, with crop marks where asked (`True`,
-    fronts) around the cards it holds."""
+    """The office sheets: each page a list of slots and the grid slots it fills, whose cut
+    lines get crop marks (fronts), or None for no marks (backs)."""
     pdf = faces.new_pdf(title)
     forms = faces.into(pdf)
     width, height = imposition.paper
     bleed = imposition.bleed
-    for slots, with_marks in pages:
+    for slots, filled in pages:
         used = {f"C{slot.face}": forms[slot.face] for slot in slots}
         parts = []
         for slot in slots:
@@ -165,8 +168,8 @@ def sheets(
             )
             matrix = _matrix(slot, height, imposition.card)
             parts.append(f"q {clip} re W n {matrix} cm /C{slot.face} Do Q\n")
-        if with_marks:
-            parts.append(_marks_stream(imposition.marks(len(slots)), height))
+        if filled is not None:
+            parts.append(_marks_stream(imposition.marks(filled), height))
         _add_page(pdf, (width, height), "".join(parts), used)
     return _save(pdf)
 

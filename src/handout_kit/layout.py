@@ -178,6 +178,16 @@ class Layout:
         self.refuse(artefact)
         return data
 
+    def untagged_pdf(self, artefact: str) -> bytes:
+        """The PDF's bytes without structure tags, for pages that are only ever placed into
+        another PDF as pictures (the cards' faces, drawn as artifacts on their sheets): half
+        the writing work of a tagged file, and no marked content to strip again."""
+        with captured_warnings(self.diagnostics.warnings):
+            data: bytes = self.document.write_pdf()
+        self.diagnostics.refused.extend(r for r in self.fetcher.refused if r not in self.diagnostics.refused)
+        self.refuse(artefact)
+        return data
+
     def messages(self, artefact: str) -> list[BuildWarning]:
         """WeasyPrint's warnings, named for the artefact they came from; its one line per
         character no font has becomes one line for them all."""

@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..card_sheets import CARD_PRESETS_MM, PAPER_MM, Imposition, impose, parse_card_size
 from ..errors import BuildWarning, ContentError
@@ -29,7 +29,7 @@ CALIBRATION_TEMPLATE = "cards/calibration.html"
 SCREEN_TEMPLATE = "cards/cards.html"
 PRINT_SHOP_BLEED_MM = 3.0
 OVERFLOW_TOLERANCE_PX = 1.0
-CHUNK_FACES = 100  # faces one layout holds at most: bounds memory
+CHUNK_FACES = 40  # faces one layout holds at most: bounds memory (40 cost no more CPU than 100)
 PARALLEL_FACES = 40  # from this many faces on, two processes share the layout
 MM_PER_PX = 25.4 / 96
 SIDES = ("front", "back")
@@ -94,24 +94,31 @@ def plan(sets: list[CardSet]) -> Plan:
     return Plan(faces, printed, len(fronts))
 
 
-def refit(work: Plan, fitted: dict[str, float]) -> Plan:
-    """`work` with each card of `fitted` (id -> type size) set at its own type size, front and
-    back: their faces follow the faces already laid out, which keep their places (a replaced
-    one is no longer printed). A deck's cards set at the same size share their back again."""
+def refit(work: Plan, fronts: dict[str, float], backs: dict[tuple[str, ...], float] | None = None) -> Plan:
+    """`work` with the front of each card in `fronts` (card id -> type size) and each back in
+    `backs` (back key -> type size) set at its own type size: their faces follow the faces
+    already laid out, which keep their places (a replaced one is no longer printed). A back
+    steps down only when the back itself does not fit, and then for every card that shares
+    it, so a deck's backs stay identical when one of its fronts is set smaller."""
+    backs = backs or {}
     faces = list(work.faces)
     added: dict[tuple[object, ...], int] = {}
 
-    def face(side: str, card: Card) -> int:
-        key = (side, card.id if side == "front" else card.back_key, fitted[card.id])
+    def face(side: str, card: Card, pt: float) -> int:
+        key = (side, card.id if side == "front" else card.back_key, pt)
         if key not in added:
             added[key] = len(faces)
-            faces.append((side, replace(card, base_pt=fitted[card.id])))
+            faces.append((side, replace(card, base_pt=pt)))
         return added[key]
 
     printed = []
     for front, back in work.printed:
         card = work.faces[front][1]
-        printed.append((face("front", card), face("back", card)) if card.id in fitted else (front, back))
+        if card.id in fronts:
+            front = face("front", card, fronts[card.id])
+        if card.back_key in backs:
+            back = face("back", card, backs[card.back_key])
+        printed.append((front, back))
     return Plan(faces, printed, work.distinct)
 
 
@@ -143,11 +150,17 @@ class CardsRenderer:
             card_size=size,
             base_pt=card_type_pt(size),
             qr=None,
+            backs={},  # card id -> the card as its back is printed, where that differs
             logo_light=_data_uri(logo_light, job.content_dir, job.network_timeout) if logo_light else None,
         )
         if "pdf" in job.formats:
-            fitted = self._pdfs(job, context, work, imposition, paper, result)
-            # cards.html shows each card at the type size it is printed in
+            fitted, backs = self._pdfs(job, context, work, imposition, paper, result)
+            # cards.html shows each face at the type size it is printed in
+            context["backs"] = {
+                card.id: replace(card, base_pt=backs.get(card.back_key))
+                for card in cards
+                if card.id in fitted or card.back_key in backs
+            }
             cards = [replace(card, base_pt=fitted[card.id]) if card.id in fitted else card for card in cards]
             context["cards"] = cards
         if "html" in job.formats:
@@ -165,9 +178,9 @@ class CardsRenderer:
         imposition: Imposition,
         paper: str,
         result: Result,
-    ) -> dict[str, float]:
+    ) -> tuple[dict[str, float], dict[tuple[str, ...], float]]:
         """The sheets, the print-shop file and the calibration sheet; returns the type size (pt)
-        of each card that was stepped down to fit (by id)."""
+        of each front that was stepped down to fit (by card id) and of each back (by back key)."""
         from .. import imposer
 
         started = time.perf_counter()
@@ -177,18 +190,17 @@ class CardsRenderer:
 
         def meanwhile() -> None:
             calibration.append(self._calibration(job, context, paper, result))
+            _release()
 
         documents, spills = self._lay_out_faces(job, context, work.faces, bleed, result, meanwhile)
         laid_out = len(work.faces)
-        over = {
-            work.faces[front][1].id: work.faces[front][1]
-            for front, back in work.printed
-            if spills[front] or spills[back]
-        }
-        fitted = self._step_down(job, context, list(over.values()), bleed) if over else {}
-        fitted = {key: pt for key, pt in fitted.items() if pt < context["base_pt"]}
-        if fitted:  # lay out again the faces of the cards set smaller, and place those
-            work = refit(work, fitted)
+        over = {face: work.faces[face] for pair in work.printed for face in pair if spills[face]}
+        stepped = self._step_down(job, context, list(over.values()), bleed) if over else {}
+        stepped = {key: pt for key, pt in stepped.items() if pt < context["base_pt"]}
+        fitted = {str(key[1]): pt for key, pt in stepped.items() if key[0] == "front"}
+        backs = {cast(tuple[str, ...], key[1]): pt for key, pt in stepped.items() if key[0] == "back"}
+        if stepped:  # lay out again the faces set smaller, and place those
+            work = refit(work, fitted, backs)
             answers = self._lay_out_share(job, context, work.faces[laid_out:], bleed)
             self._keep_warnings(answers, result)
             documents += [data for data, _, _ in answers]
@@ -206,7 +218,11 @@ class CardsRenderer:
             sides = "duplex, backs follow their fronts" if options.duplex else "fronts only"
             count = len(work.printed)
             copies = f" ({work.distinct} distinct)" if count != work.distinct else ""
-            smaller = f", {len(fitted)} set smaller to fit" if fitted else ""
+            smaller_cards = {card.id for side, card in work.faces if card.base_pt and side == "front"}
+            smaller_cards |= {
+                work.faces[front][1].id for front, back in work.printed if work.faces[back][1].base_pt
+            }
+            smaller = f", {len(smaller_cards)} set smaller to fit" if smaller_cards else ""
             summary = (
                 f"{count} cards{copies}, {imposition.per_sheet} a sheet "
                 f"({imposition.columns}x{imposition.rows}), "
@@ -224,13 +240,15 @@ class CardsRenderer:
         finally:
             faces.close()
         result.outputs.extend(calibration)
-        return fitted
+        return fitted, backs
 
     def _sheet_pages(
         self, work: Plan, imposition: Imposition, duplex: bool, flip: str, offset: Any, rtl: bool = False
-    ) -> list[tuple[list[Slot], bool]]:
-        """The sheets' slots, fronts then (duplex) backs; right to left in each row for a
-        right-to-left talk, each back still behind its front (both follow the mirrored slot)."""
+    ) -> list[tuple[list[Slot], list[int] | None]]:
+        """The sheets' slots, fronts then (duplex) backs, each with the grid slots whose cut
+        lines get crop marks (the fronts' filled slots; none on backs); right to left in each
+        row for a right-to-left talk, each back still behind its front (both follow the
+        mirrored slot), the marks with the slots filled."""
         from ..imposer import Slot
 
         def at(index: int) -> int:
@@ -239,21 +257,21 @@ class CardsRenderer:
             row, column = divmod(index, imposition.columns)
             return row * imposition.columns + imposition.columns - 1 - column
 
-        pages: list[tuple[list[Slot], bool]] = []
+        pages: list[tuple[list[Slot], list[int] | None]] = []
         per = imposition.per_sheet
         turn = 90 if imposition.rotated else 0
         back_turn = (-90 if flip == "long" else 90) if imposition.rotated else 0
         for start in range(0, len(work.printed), per):
             chunk = work.printed[start : start + per]
-            pages.append(
-                ([Slot(front, imposition.front(at(i)), turn) for i, (front, _) in enumerate(chunk)], True)
-            )
+            filled = [at(i) for i in range(len(chunk))]
+            fronts = [Slot(front, imposition.front(at(i)), turn) for i, (front, _) in enumerate(chunk)]
+            pages.append((fronts, filled))
             if duplex:
                 backs = [
                     Slot(back, imposition.back(at(i), flip, offset.dx_mm, offset.dy_mm), back_turn)
                     for i, (_, back) in enumerate(chunk)
                 ]
-                pages.append((backs, False))
+                pages.append((backs, None))
         return pages
 
     def _lay_out_faces(
@@ -276,7 +294,10 @@ class CardsRenderer:
         if theirs:
             from concurrent.futures import ProcessPoolExecutor
 
-            _load_hyphenation(job.talk.language)  # once, here: the forked process inherits it
+            # once, here: the forked process inherits WeasyPrint and the hyphenation patterns
+            from .. import layout  # noqa: F401
+
+            _load_hyphenation(job.talk.language)
             _WORK = (self, job, context, bleed)
             pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
             future = pool.submit(_lay_out_share, theirs)
@@ -308,10 +329,13 @@ class CardsRenderer:
     def _lay_out_share(
         self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
     ) -> list[Chunk]:
-        return [
-            self._lay_out_chunk(job, context, faces[i : i + CHUNK_FACES], bleed, pdf)
-            for i in range(0, len(faces), CHUNK_FACES)
-        ]
+        """`faces` laid out CHUNK_FACES at a time; each chunk's layout is let go (and its memory
+        given back) before the next is made, so memory holds one chunk's boxes at most."""
+        chunks = []
+        for i in range(0, len(faces), CHUNK_FACES):
+            chunks.append(self._lay_out_chunk(job, context, faces[i : i + CHUNK_FACES], bleed, pdf))
+            _release()
+        return chunks
 
     def _lay_out_chunk(
         self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float, pdf: bool = True
@@ -334,7 +358,7 @@ class CardsRenderer:
             advice = "crop it closer, or choose a larger card"
             check_image_sizes(layout, "cards", on_paper=True, advice=advice)
         spills = [self._spill(layout, index) for index in range(len(faces))]
-        data = layout.pdf(self.name, job.pdf_variant("cards.pdf")) if pdf else b""
+        data = layout.untagged_pdf(self.name) if pdf else b""
         return data, local.warnings, spills
 
     @staticmethod
@@ -365,19 +389,22 @@ class CardsRenderer:
         return {(side, card.id, card.base_pt): spills[keys[key(side, card)]] for side, card in faces}
 
     def _step_down(
-        self, job: Job, context: dict[str, Any], cards: list[Card], bleed: float
-    ) -> dict[str, float]:
-        """For each card, the largest step of the ladder at which both its faces fit, else the
-        floor: all cards at all steps laid out as one trial (front and back a page each)."""
+        self, job: Job, context: dict[str, Any], faces: list[tuple[str, Card]], bleed: float
+    ) -> dict[tuple[str, object], float]:
+        """For each face that does not fit, the largest step of the ladder at which it fits,
+        else the floor, by ("front", card id) or ("back", back key): a front steps down
+        alone, a back for every card that shares it. All faces at all steps are laid out as
+        one trial (a shared back once)."""
         steps = card_steps(context["card_size"])[1:]
+        keys = {_face_key(side, card): (side, card) for side, card in faces}
         if not steps:  # a card too small for the floor: its size is the floor
-            return {card.id: context["base_pt"] for card in cards}
-        trials = [(side, replace(card, base_pt=step)) for card in cards for step in steps for side in SIDES]
+            return dict.fromkeys(keys, context["base_pt"])
+        trials = [(side, replace(card, base_pt=step)) for side, card in keys.values() for step in steps]
         spill = self._measure(job, context, trials, bleed)
-        fitted: dict[str, float] = {}
-        for card in cards:
-            fits = [step for step in steps if not any(spill[(side, card.id, step)] for side in SIDES)]
-            fitted[card.id] = fits[0] if fits else steps[-1]
+        fitted: dict[tuple[str, object], float] = {}
+        for key, (side, card) in keys.items():
+            fits = [step for step in steps if not spill[(side, card.id, step)]]
+            fitted[key] = fits[0] if fits else steps[-1]
         return fitted
 
     def _too_long(
@@ -472,6 +499,18 @@ def inline_variables(html: str, values: dict[str, str]) -> str:
     return html
 
 
+def _release() -> None:
+    """Free what a finished layout left behind (its boxes hold cycles) and hand the freed
+    memory back to the system, where the C library allows it."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(AttributeError, OSError):  # not glibc
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _load_hyphenation(language: str) -> None:
     """Load the hyphenation patterns for `language` into pyphen's cache."""
     import pyphen
@@ -489,6 +528,11 @@ def _lay_out_share(faces: list[tuple[str, Card]]) -> list[Chunk]:
     assert _WORK is not None
     renderer, job, context, bleed = _WORK
     return renderer._lay_out_share(job, context, faces, bleed)
+
+
+def _face_key(side: str, card: Card) -> tuple[str, object]:
+    """What a face is one of: a card's own front, or a back its set's cards may share."""
+    return (side, card.id if side == "front" else card.back_key)
 
 
 def _plain(markup: object) -> str:
