@@ -528,41 +528,32 @@ def test_the_docs_list_every_label() -> None:
     assert not missing, f"docs/content-format.md does not list: {missing}"
 
 
-def test_the_presenter_window_speaks_the_language(built: dict[str, Path]) -> None:
+def test_the_presenter_window_speaks_the_language(built: dict[str, Path], browser) -> None:
     """The deck's script writes its words from the talk's language (deck.html's JSON block)."""
-    import shutil
-
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed")
     deck = built["fr"] / "slides-presenter.html"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.goto(deck.as_uri() + "?presenter#1")
-            page.wait_for_selector(".presenter-view:not([hidden])")
-            labels = page.eval_on_selector_all(".pv-label", "nodes => nodes.map(n => n.textContent)")
-            # the countdown's label (shown on timed slides), then the next slide's, which the
-            # script writes: "Diapo suivante: <its title>"
-            assert labels[:5] == ["Écoulé", "Restant", "Heure", "Diapo", "Compte à rebours"]
-            assert labels[5].startswith("Diapo suivante\u00a0: ")  # French spacing, from the catalogue
-            assert "remettre le chrono à zéro" in page.inner_text(".pv-help")
-            assert page.inner_text(".pv-notes") == "Pas de notes pour cette diapo."
-            page.keyboard.type("3")
-            assert page.inner_text(".jump") == "Aller à la diapo 3"
-            # the pacing line's clock times as the language writes them (Babel's pattern):
-            # Arabic writes a 12-hour clock with ص/م, where the script used to write 09:30
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            arabic = built["ar"] / "slides-presenter.html"
-            page.goto(arabic.as_uri() + "?presenter#1")
-            index = page.evaluate("[...document.querySelectorAll('.slide')].findIndex(s => s.dataset.block)")
-            page.goto(arabic.as_uri() + f"?presenter#{index + 1}")
-            page.reload()
-            page.wait_for_selector(".pv-pacing:not([hidden])")
-            assert re.search(r"\b\d{1,2}:\d\d [صم]", page.inner_text(".pv-pacing")), page.inner_text(
-                ".pv-pacing"
-            )
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(deck.as_uri() + "?presenter#1")
+        page.wait_for_selector(".presenter-view:not([hidden])")
+        labels = page.eval_on_selector_all(".pv-label", "nodes => nodes.map(n => n.textContent)")
+        # the countdown's label (shown on timed slides), then the next slide's, which the
+        # script writes: "Diapo suivante: <its title>"
+        assert labels[:5] == ["Écoulé", "Restant", "Heure", "Diapo", "Compte à rebours"]
+        assert labels[5].startswith("Diapo suivante\u00a0: ")  # French spacing, from the catalogue
+        assert "remettre le chrono à zéro" in page.inner_text(".pv-help")
+        assert page.inner_text(".pv-notes") == "Pas de notes pour cette diapo."
+        page.keyboard.type("3")
+        assert page.inner_text(".jump") == "Aller à la diapo 3"
+        # the pacing line's clock times as the language writes them (Babel's pattern):
+        # Arabic writes a 12-hour clock with ص/م, where the script used to write 09:30
+        page = context.new_page()
+        arabic = built["ar"] / "slides-presenter.html"
+        page.goto(arabic.as_uri() + "?presenter#1")
+        index = page.evaluate("[...document.querySelectorAll('.slide')].findIndex(s => s.dataset.block)")
+        page.goto(arabic.as_uri() + f"?presenter#{index + 1}")
+        page.reload()
+        page.wait_for_selector(".pv-pacing:not([hidden])")
+        assert re.search(r"\b\d{1,2}:\d\d [صم]", page.inner_text(".pv-pacing")), page.inner_text(".pv-pacing")
+    finally:
+        context.close()
