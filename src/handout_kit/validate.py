@@ -50,10 +50,11 @@ def validate(source: Source, *, allow_network: bool = False) -> Validated:
         problems = [_problem(source, detail) for detail in error.errors()]
         raise ContentError(sorted(set(problems), key=_order)) from None
     image_warnings: list[BuildWarning] = []
-    texts = list(_texts(talk))
+    nodes = list(_walk(talk))  # the talk's Markdown and figures, walked once
+    texts = [(path, node) for path, node in nodes if isinstance(node, Text)]
     labels = [source.problem(("labels", key), what) for key, what in label_problems(talk)]
     problems = [
-        *_missing_files(talk, texts, source, base, allow_network, image_warnings),
+        *_missing_files(talk, nodes, source, base, allow_network, image_warnings),
         *_pptx_template_problems(talk, base),
         *labels,
     ]
@@ -258,7 +259,7 @@ def _pattern_hint(detail: ErrorDetails) -> str:
 
 def _missing_files(
     talk: Talk,
-    texts: list[tuple[PathKey, Text]],
+    nodes: list[tuple[PathKey, Text | Figure]],
     source: Source,
     base: Path,
     allow_network: bool,
@@ -271,6 +272,7 @@ def _missing_files(
 
     root = base.resolve()
     inspected: dict[Path, Any] = {}
+    texts = [(path, node) for path, node in nodes if isinstance(node, Text)]
     for path, text in texts:
         longest = max((len(word) for word in text.plain.split()), default=0)
         if longest > MAX_WORD:
@@ -279,7 +281,7 @@ def _missing_files(
         for url in dict.fromkeys(text.refused):
             what = f"address '{url}' is not allowed (use http:, https:, mailto: or a file beside the talk)"
             yield source.problem(path, what)
-    for path, name in _named_files(talk, texts):
+    for path, name in _named_files(talk, nodes):
         if is_remote(name):
             if not allow_network:
                 what = f"'{name}': the build is offline; add --allow-network to fetch images from the web"
@@ -331,18 +333,13 @@ def _walk(value: Any, path: PathKey = ()) -> Iterator[tuple[PathKey, Text | Figu
             yield from _walk(item, (*path, index))
 
 
-def _texts(talk: Talk) -> Iterator[tuple[PathKey, Text]]:
-    for path, node in _walk(talk):
-        if isinstance(node, Text):
-            yield path, node
-
-
-def _named_files(talk: Talk, texts: list[tuple[PathKey, Text]]) -> Iterator[tuple[PathKey, str]]:
+def _named_files(talk: Talk, nodes: list[tuple[PathKey, Text | Figure]]) -> Iterator[tuple[PathKey, str]]:
     """Every file the talk names: images in its Markdown, figures, the theme's logos."""
-    for text_path, text in texts:
-        for image in text.images:
-            yield text_path, image
-    for path, node in _walk(talk):
+    for path, node in nodes:
+        if isinstance(node, Text):
+            for image in node.images:
+                yield path, image
+    for path, node in nodes:
         if isinstance(node, Figure):
             yield (*path, "src"), node.src
     for key in ("logo", "logo_light"):
