@@ -1,5 +1,6 @@
 """Each slide laid out once: the notes handout shows the deck's own pages; a parallel build makes
-the same bytes as a serial one; style resolved before layout leaves the page as it was."""
+the same bytes as a serial one; a rebuild starts from the fits the last build found; style
+resolved before layout leaves the page as it was."""
 
 from __future__ import annotations
 
@@ -202,3 +203,72 @@ def test_only_sections_keeps_the_page_around_the_slides_and_refuses_a_deck_it_ca
     assert _only_sections(html, {1}, 4) is None  # not the deck's slides
     assert _only_sections(html.replace('data-index="2"', 'data-index="7"'), {1}, 3) is None
     assert _only_sections(html.replace("</main>", "</section></main>"), {1}, 3) is None
+
+
+def test_a_rebuild_lays_the_deck_and_its_notes_out_once_at_the_fits_the_last_build_found(
+    make_talk, tmp_path: Path, monkeypatch
+) -> None:
+    from handout_kit.render import slides
+
+    sentence = "These notes go on and on, far longer than any notes page holds beside its slide."
+    long_notes = f"        notes: {' '.join([sentence] * 50)}\n"
+    text = _stepping_talk().replace("      - text: Keep going.\n", "      - text: Keep going.\n" + long_notes)
+    project = make_talk(text)
+    laid: list[str] = []
+    lay_out = slides.lay_out_checked
+
+    def counted(job, html, artefact, result):
+        laid.append("notes" if 'class="notes-row"' in html else "deck")
+        return lay_out(job, html, artefact, result)
+
+    monkeypatch.setattr(slides, "lay_out_checked", counted)
+    out = tmp_path / "out"
+    build = ("build", project, "--out", out, "--only", "slides", "--format", "pdf", "--jobs", "1", "--force")
+    first = run_cli(*build)
+    assert first.exit_code == 0, first.output
+    assert (
+        "16:9, 1 set smaller to fit" in first.output and "notes for 7 slides, 1 set smaller" in first.output
+    )
+    assert laid.count("deck") == 3 and laid.count("notes") > 1  # trials, the slide again; notes again
+    before = {name: (out / name).read_bytes() for name in ("slides.pdf", "slides-notes.pdf")}
+
+    laid.clear()
+    second = run_cli(*build)
+    assert second.exit_code == 0, second.output
+    assert laid == ["deck", "notes"]  # each once, the stepped slide and notes set small at once
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert second.output.count("set smaller to fit") == 2
+
+    # the full slide made short: its fit is not carried over, it is set at its own size again
+    talk = project / "content" / "talk.yaml"
+    wrapping = "Words that make this bullet long enough to wrap, " * 4 + "and then it ends"
+    talk.write_text(talk.read_text().replace(wrapping, "Short"))
+    laid.clear()
+    third = run_cli(*build)
+    assert third.exit_code == 0, third.output
+    assert "16:9;" in third.output and "notes for 7 slides, 1 set smaller" in third.output
+    assert laid == ["deck", "notes"]
+
+
+def test_a_fit_is_remembered_for_what_lays_the_slide_out_and_nothing_else(tmp_path: Path) -> None:
+    from handout_kit.render.slides import _keys, _slide_spans
+
+    def deck(where: int, text: str = "Words", style: str = "h2 { font-size: 40px }") -> str:
+        section = (
+            f'<section class="slide" data-index="0" data-where="talk.yaml:{where}" aria-label="Slide 1 of 9">'
+            f'<h2>{text}</h2><img src="pic.png"></section>'
+        )
+        return f"<style>{style}</style><main>{section}</main>"
+
+    def key(html: str) -> str:
+        return _keys(html, _slide_spans(html), 1, tmp_path)[0]
+
+    picture = tmp_path / "pic.png"
+    picture.write_bytes(b"small")
+    first = key(deck(3))
+    assert key(deck(40)) == first  # moved down the talk file: laid out the same
+    assert key(deck(3, text="Other words")) != first
+    assert key(deck(3, style="h2 { font-size: 30px }")) != first
+    picture.write_bytes(b"a larger picture")
+    assert key(deck(3)) != first
+    assert _keys(deck(3), _slide_spans(deck(3)), 2, tmp_path) == {}  # not the slides it was told of

@@ -3,10 +3,12 @@ notes handout; every slide measured for overflow."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from dataclasses import dataclass, field, replace
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -67,16 +69,26 @@ class SlidesRenderer:
         if job.part in (None, "deck") and job.formats & {"html", "pdf"}:
             started = time.perf_counter()
             deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
-            layout = lay_out_checked(job, deck_html, self.name, result)
-            over = self._overflowing(deck, layout, result)
-            if over:  # step those slides down, measured, then lay the deck out again
-                deck = self._step_down(job, context, deck, over)
+            keys = _keys(deck_html, _slide_spans(deck_html), len(deck.slides), job.content_dir)
+            remembered = _remembered(job.memo.get(self.name, {}).get("slide_fits"), keys, SLIDE_STEPS)
+            if remembered:  # set as the last build found them: no trials, no second layout
+                deck = replace(deck, slides=_fitted(deck.slides, remembered))
                 context["deck"] = deck
                 deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
-                layout = self._relaid(job, deck_html, layout, set(over), result)
+            layout = lay_out_checked(job, deck_html, self.name, result)
+            over = self._overflowing(deck, layout, result)
+            smaller = {i: spill for i, spill in over.items() if deck.slides[i].fit != SLIDE_STEPS[-1]}
+            if smaller:  # step those slides down, measured, then lay the deck out again
+                deck = self._step_down(job, context, deck, smaller)
+                context["deck"] = deck
+                deck_html = job.templates.render(DECK_TEMPLATE, **context, with_notes=False, font_css="")
+                layout = self._relaid(job, deck_html, layout, set(smaller), result)
                 over = self._overflowing(deck, layout, result)
                 result.warnings[:] = dict.fromkeys(result.warnings)  # the deck was laid out twice
             result.warnings.extend(self._overflow_warnings(deck, over))
+            result.memo["slide_fits"] = {
+                keys[i]: s.fit for i, s in enumerate(deck.slides) if s.fit != 1 and i in keys
+            }
             check_image_sizes(
                 layout, "slides", on_paper=False, advice="crop it closer, or give it a slide of its own"
             )
@@ -140,8 +152,7 @@ class SlidesRenderer:
                 if not layout.spills(number * len(steps) + offset, "slide-inner", OVERFLOW_TOLERANCE_PX)
             ]
             fitted[index] = fits[0] if fits else steps[-1]
-        slides = tuple(replace(slide, fit=fitted.get(i, slide.fit)) for i, slide in enumerate(deck.slides))
-        return replace(deck, slides=slides)
+        return replace(deck, slides=_fitted(deck.slides, fitted))
 
     def _relaid(self, job: Job, deck_html: str, layout: Layout, changed: set[int], result: Result) -> Layout:
         """`layout` with the slides in `changed` laid out again from `deck_html`: only those
@@ -194,16 +205,26 @@ class SlidesRenderer:
             for n, slide in enumerate(deck.slides, start=1)
         ]
         fits: dict[int, float] = {}
-        for step in NOTES_STEPS:
+        html = job.templates.render(NOTES_TEMPLATE, **context, font_css="", slide_texts=alts, notes_fit=fits)
+        keys = _keys(html, _top_level(html, _ROW_TAG), len(deck.slides), job.content_dir)
+        fits = _remembered(job.memo.get(self.name, {}).get("notes_fits"), keys, NOTES_STEPS)
+        if fits:  # the rows the last build set smaller start there: the notes are laid out once
             html = job.templates.render(
                 NOTES_TEMPLATE, **context, font_css="", slide_texts=alts, notes_fit=fits
             )
+        while True:
             layout = lay_out_checked(job, html, self.name, result)
             over = _notes_running_over(layout)
-            if not over or step == NOTES_STEPS[-1]:
+            steps = {i: NOTES_STEPS.index(fits.get(i, NOTES_STEPS[0])) + 1 for i in over}
+            smaller = {i: NOTES_STEPS[step] for i, step in steps.items() if step < len(NOTES_STEPS)}
+            if not smaller:  # every page fits, or what runs over is at the floor
                 break
-            fits = {**fits, **{index: NOTES_STEPS[NOTES_STEPS.index(step) + 1] for index in over}}
+            fits = {**fits, **smaller}
+            html = job.templates.render(
+                NOTES_TEMPLATE, **context, font_css="", slide_texts=alts, notes_fit=fits
+            )
         result.warnings[:] = dict.fromkeys(result.warnings)  # the notes may be laid out again
+        result.memo["notes_fits"] = {keys[i]: fit for i, fit in fits.items() if i in keys}
         result.warnings.extend(self._notes_warnings(deck, layout, over, fits))
         frames = layout.frames("thumb", "data-slide")
         if len(frames) != len(deck.slides):
@@ -312,7 +333,52 @@ def _with_slides(notes: FramedNotes, deck_pdf: Output) -> Output:
 
 
 _SECTION_TAG = re.compile(r"<(/?)section\b[^>]*>", re.I)
+_ROW_TAG = re.compile(r"<(/?)article\b[^>]*>", re.I)
+# What a slide's or notes row's layout does not depend on: its line in the talk file (which
+# moves with every edit above it) and its accessible label (which counts the slides).
+_UNLAID = re.compile(r'\s(?:data-where|aria-label)="[^"]*"')
+_SOURCE = re.compile(r'\ssrc="([^"]*)"')
 _SLIDE_INDEX = re.compile(r'\bclass="slide(?:\s[^"]*)?"[^>]*\bdata-index="(\d+)"')
+
+
+def _keys(html: str, spans: list[tuple[int, int, str]] | None, count: int, files: Path) -> dict[int, str]:
+    """A key for each of the `count` top-level `tag` elements of `html` (a deck's slides, a
+    notes handout's rows), by index: a hash of the element and of everything around it (the
+    styles, the page), and of the size and time of each picture it shows. Two builds that give
+    an element the same key lay it out the same, so a fit found for it holds for the other. No
+    keys when the elements cannot be told apart (a template of the user's own making)."""
+    if spans is None or len(spans) != count:
+        return {}
+    around = hashlib.sha256()
+    last = 0
+    for start, end, _ in spans:
+        around.update(html[last:start].encode())
+        last = end
+    around.update(html[last:].encode())
+    keys = {}
+    for index, (start, end, _) in enumerate(spans):
+        key = around.copy()
+        element = html[start:end]
+        key.update(_UNLAID.sub("", element).encode())
+        for source in _SOURCE.findall(element):
+            path = files / unescape(source)
+            if not source.startswith(("data:", "http:", "https:")) and path.is_file():
+                stat = path.stat()
+                key.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+        keys[index] = key.hexdigest()[:32]
+    return keys
+
+
+def _remembered(memo: object, keys: dict[int, str], steps: tuple[float, ...]) -> dict[int, float]:
+    """The fits the last build noted (`memo`, by key) for the elements whose keys are in it."""
+    if not isinstance(memo, dict):
+        return {}
+    found = {index: memo.get(key) for index, key in keys.items()}
+    return {index: fit for index, fit in found.items() if fit in steps[1:]}
+
+
+def _fitted(slides: tuple[Slide, ...], fits: dict[int, float]) -> tuple[Slide, ...]:
+    return tuple(replace(slide, fit=fits.get(index, slide.fit)) for index, slide in enumerate(slides))
 
 
 def _only_sections(html: str, keep: set[int], count: int) -> str | None:
@@ -321,23 +387,8 @@ def _only_sections(html: str, keep: set[int], count: int) -> str | None:
     `:nth-child` or `.slide + .slide` still counts it), or None when its slides are not
     `count` sections marked with their index in order (a template of the user's own making
     may shape its deck otherwise)."""
-    spans: list[tuple[int, int, str]] = []
-    depth, start, opening = 0, 0, ""
-    for match in _SECTION_TAG.finditer(html):
-        if match[1]:
-            depth -= 1
-            if depth < 0:
-                return None
-            if depth == 0 and opening:
-                spans.append((start, match.end(), opening))
-            continue
-        if depth == 0:
-            marked = _SLIDE_INDEX.search(match[0])
-            if marked is not None and int(marked[1]) != len(spans):
-                return None
-            start, opening = match.start(), match[0] if marked else ""
-        depth += 1
-    if depth or len(spans) != count:
+    spans = _slide_spans(html)
+    if spans is None or len(spans) != count:
         return None
     pieces, last = [], 0
     for index, (start, end, opening) in enumerate(spans):
@@ -349,6 +400,41 @@ def _only_sections(html: str, keep: set[int], count: int) -> str | None:
         last = end
     pieces.append(html[last:])
     return "".join(pieces)
+
+
+def _slide_spans(html: str) -> list[tuple[int, int, str]] | None:
+    """The deck's slides: its top-level sections marked with their index, in order."""
+    spans = _top_level(html, _SECTION_TAG)
+    if spans is None:
+        return None
+    slides: list[tuple[int, int, str]] = []
+    for start, end, opening in spans:
+        marked = _SLIDE_INDEX.search(opening)
+        if marked is None:
+            continue
+        if int(marked[1]) != len(slides):
+            return None
+        slides.append((start, end, opening))
+    return slides
+
+
+def _top_level(html: str, tag: re.Pattern[str]) -> list[tuple[int, int, str]] | None:
+    """Where each top-level element matched by `tag` starts and ends, and its opening tag;
+    None when they do not nest."""
+    spans: list[tuple[int, int, str]] = []
+    depth, start, opening = 0, 0, ""
+    for match in tag.finditer(html):
+        if match[1]:
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                spans.append((start, match.end(), opening))
+            continue
+        if depth == 0:
+            start, opening = match.start(), match[0]
+        depth += 1
+    return None if depth else spans
 
 
 def _advice(slide: Slide, spill: Spill) -> str:
