@@ -4,6 +4,7 @@ resolved before layout leaves the page as it was."""
 
 from __future__ import annotations
 
+import os
 import re
 from html import unescape
 from pathlib import Path
@@ -12,6 +13,7 @@ import pdfplumber
 import pytest
 
 from conftest import MINIMAL_TALK, REPO, read_pdf, run_cli, squash
+from handout_kit import schedule
 from handout_kit.build import load_talk
 from handout_kit.layout import resolved_custom_properties
 from handout_kit.model.slides import build_deck
@@ -68,6 +70,16 @@ def test_notes_pdf_draws_the_deck_pages_and_does_not_lay_slides_out_again(slides
     assert notes.trailer["/Root"]["/MarkInfo"]["/Marked"]  # still a tagged PDF
 
 
+_render_artefact = schedule.render_artefact
+
+
+def _noted(name: str, job):
+    """render_artefact, saying which process made which part (forked ones too)."""
+    with Path(os.environ["RENDERERS"]).open("a") as file:
+        file.write(f"{os.getpid()} {job.part}\n")
+    return _render_artefact(name, job)
+
+
 def test_parallel_deck_is_byte_identical_to_serial(tmp_path: Path, monkeypatch) -> None:
     from handout_kit.render import slides
 
@@ -75,9 +87,18 @@ def test_parallel_deck_is_byte_identical_to_serial(tmp_path: Path, monkeypatch) 
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     result = run_cli("build", REPO, "--out", serial, "--only", "slides", "--jobs", "1")
     assert result.exit_code == 0, result.output
+    renderers = tmp_path / "renderers"
+    monkeypatch.setenv("RENDERERS", str(renderers))
+    monkeypatch.setattr(schedule, "render_artefact", _noted)
     result = run_cli("build", REPO, "--out", parallel, "--only", "slides", "--jobs", "2")
     assert result.exit_code == 0, result.output
     assert "in 2 processes" in result.output  # the deck and its notes were rendered apart
+    made = dict(line.split()[::-1] for line in renderers.read_text().splitlines())
+    assert set(made) == {"deck", "notes", "pptx"}
+    # this process renders too, beside one forked process: none sits idle holding its memory
+    # while the others work
+    assert made["deck"] != str(os.getpid()) and made["notes"] == str(os.getpid())
+    assert len(set(made.values())) == 2
     names = sorted(p.name for p in serial.iterdir() if p.is_file())
     assert names == ["slides-notes.pdf", "slides-presenter.html", "slides.html", "slides.pdf", "slides.pptx"]
     assert names == sorted(p.name for p in parallel.iterdir() if p.is_file())

@@ -7,12 +7,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from .artefacts import ARTEFACTS, by_cost
 from .errors import KitError, RenderProcessError
 from .plan import Progress, TalkBuild
 from .reads import recording
 from .render.base import Job, Result, joined, parts_of
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Task = tuple[TalkBuild, str, str | None]  # a talk, an artefact, one of its parts (None: whole)
 Outcome = Result | KitError
@@ -72,35 +76,83 @@ def _in_process(tasks: list[Task], progress: Progress) -> Iterator[tuple[Task, O
 
 
 def _in_pool(tasks: list[Task], workers: int, progress: Progress) -> Iterator[tuple[Task, Outcome]]:
+    """Render `tasks` in `workers` processes: this one and `workers - 1` forked ones (a process
+    only waiting on the others would hold its memory for nothing). Each process, when free,
+    takes the costliest task left: the forked ones fed by a thread as each task is done."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
+    import queue
+    import threading
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("fork")  # workers start with the kit already imported
     count = min(len(tasks), workers)
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        pending: dict[Future[Outcome], Task] = {}
-        for task in tasks:
-            talk, name, part = task
-            assert talk.job is not None
-            pending[pool.submit(render_artefact, name, replace(talk.job, part=part, progress=_silent))] = task
+    left = list(tasks)  # costliest first
+    lock = threading.Lock()
+    finished: queue.Queue[tuple[Task, Future[Outcome]] | None] = queue.Queue()
+    with ProcessPoolExecutor(max_workers=count - 1, mp_context=context) as pool:
+        running: dict[Future[Outcome], Task] = {}
+
+        def feed() -> bool:
+            """Give each idle forked process the costliest task left; False when all is done."""
+            with lock:
+                while left and len(running) < count - 1:
+                    task = left.pop(0)
+                    running[pool.submit(render_artefact, task[1], _job_of(task, progress=_silent))] = task
+                return bool(running)
+
+        def feeder() -> None:
+            while feed():
+                for future in wait(running, return_when=FIRST_COMPLETED)[0]:
+                    finished.put((running.pop(future), future))
+            finished.put(None)
+
+        feed()  # here, in the only thread: the forked processes start now, from a quiet process
+        threading.Thread(target=feeder, name="handout-kit-feeder", daemon=True).start()
         progress(f"rendering {len({(id(t), n) for t, n, _ in tasks})} artefact(s) in {count} processes")
         try:
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    task = pending.pop(future)
+            while True:
+                while True:  # what the forked processes finished meanwhile
                     try:
-                        outcome = future.result()
-                    except BrokenProcessPool as error:
-                        raise RenderProcessError(
-                            f"a render process stopped while making {task[0].label}{task[1]} "
-                            "(out of memory? try --jobs 1)"
-                        ) from error
-                    yield task, outcome
+                        item = finished.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is None:
+                        return
+                    yield _outcome(*item)
+                with lock:
+                    mine = left.pop(0) if left else None
+                if mine is None:  # nothing left for this process: wait for the others
+                    item = finished.get()
+                    if item is None:
+                        return
+                    yield _outcome(*item)
+                elif mine[0].report.error is None:  # a failed talk's outputs stay as they were
+                    # fork=False: no forking from here, where the feeder thread runs
+                    yield mine, render_artefact(mine[1], _job_of(mine, progress=_silent, fork=False))
         except BaseException:
+            with lock:
+                left.clear()
             pool.shutdown(wait=True, cancel_futures=True)  # an error or Ctrl-C: start nothing more
             raise
+
+
+def _outcome(task: Task, future: Future[Outcome]) -> tuple[Task, Outcome]:
+    """A forked process's task and what it made."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return task, future.result()
+    except BrokenProcessPool as error:
+        raise RenderProcessError(
+            f"a render process stopped while making {task[0].label}{task[1]} (out of memory? try --jobs 1)"
+        ) from error
+
+
+def _job_of(task: Task, **changes: Any) -> Job:
+    """The job of one task: its talk's, for the artefact's part the task names."""
+    talk, _, part = task
+    assert talk.job is not None
+    return replace(talk.job, part=part, **changes)
 
 
 def _collect(
