@@ -74,19 +74,7 @@ def tag_stamped_figure(
     (default: the document element) at `position` (default: last), so it is read in place.
     Returns the new element."""
     page = pdf.pages[page_index]
-    tree = pdf.Root.StructTreeRoot
-    if parent is None:
-        top = tree.K
-        parent = top[0] if isinstance(top, Array) else top
-    parents = pikepdf.NumberTree(tree.ParentTree)
-    if "/StructParents" not in page.obj:
-        page.obj.StructParents = _next_key(tree, parents)
-    key = int(page.obj.StructParents)
-    kids = parents[key] if key in parents else Array()
-    mcid = len(kids)
-    figure = pdf.make_indirect(
-        Dictionary(Type=Name.StructElem, S=Name.Figure, P=parent, Pg=page.obj, K=mcid, Alt=alt)
-    )
+    figure, mcid = new_figure(pdf, page_index, alt, parent, position)
     wrapped = 0
     instructions: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     for instruction in pikepdf.parse_content_stream(page):
@@ -102,6 +90,30 @@ def tag_stamped_figure(
     if not wrapped:
         raise ValueError(f"page {page_index + 1} does not paint {xobject}")
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    return figure
+
+
+def new_figure(
+    pdf: Pdf, page_index: int, alt: str, parent: pikepdf.Object | None = None, position: int | None = None
+) -> tuple[Dictionary, int]:
+    """A new /Figure element with `alt` as its /Alt, for the marked content of page
+    `page_index` with the MCID returned (which the caller paints: `/Figure <</MCID n>> BDC ...
+    EMC`). It goes under `parent` (default: the document element) at `position` (default:
+    last), so it is read in place."""
+    page = pdf.pages[page_index]
+    tree = pdf.Root.StructTreeRoot
+    if parent is None:
+        top = tree.K
+        parent = top[0] if isinstance(top, Array) else top
+    parents = pikepdf.NumberTree(tree.ParentTree)
+    if "/StructParents" not in page.obj:
+        page.obj.StructParents = _next_key(tree, parents)
+    key = int(page.obj.StructParents)
+    kids = parents[key] if key in parents else Array()
+    mcid = len(kids)
+    figure = pdf.make_indirect(
+        Dictionary(Type=Name.StructElem, S=Name.Figure, P=parent, Pg=page.obj, K=mcid, Alt=alt)
+    )
     kids.append(figure)
     parents[key] = kids
     if "/K" not in parent:
@@ -109,7 +121,7 @@ def tag_stamped_figure(
     elif not isinstance(parent.K, Array):
         parent.K = Array([parent.K])
     parent.K.insert(len(parent.K) if position is None else position, figure)
-    return figure
+    return figure, mcid
 
 
 def _as_figure(pdf: Pdf, parents: pikepdf.NumberTree, index: int, alt: str, mcids: list[int]) -> None:

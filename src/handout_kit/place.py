@@ -55,15 +55,15 @@ def place_pages(
             scale = min(place.width / width, place.height / height)
             x = place.x + (place.width - width * scale) / 2
             y = place.y + (place.height - height * scale) / 2
-            drawing = f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q\n"
+            drawing = f"q {scale:.6f} 0 0 {scale:.6f} {x:.4f} {y:.4f} cm {name} Do Q"
             if alts is None:
-                drawing = f"/Artifact BMC {drawing.strip()} EMC\n"
-            page.contents_add(pikepdf.Stream(document, drawing.encode()), prepend=False)
-        if alts is not None:
-            from .pdftags import tag_stamped_figure
+                drawing = f"/Artifact BMC {drawing} EMC\n"
+            else:  # marked as it is drawn: the page's own content is not read again
+                from .pdftags import new_figure
 
-            for place in placements:
-                tag_stamped_figure(document, place.target, f"/Page{place.source + 1}", alts[place.source])
+                _, mcid = new_figure(document, place.target, alts[place.source])
+                drawing = f"/Figure <</MCID {mcid}>> BDC {drawing} EMC\n"
+            page.contents_add(pikepdf.Stream(document, drawing.encode()), prepend=False)
         out = BytesIO()
         document.save(out, deterministic_id=True, compress_streams=True)
     return out.getvalue()
