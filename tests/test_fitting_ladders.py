@@ -96,13 +96,11 @@ def test_the_closing_slide_shows_the_qr_label_and_links_beside_the_code(make_tal
 
 
 def test_a_long_deck_built_in_parts_shows_a_stepped_down_slide_stepped_down_in_html_too(make_talk) -> None:
-    from handout_kit.render.slides import PARALLEL_FROM_SLIDES
-
     wraps = "Words that make this bullet long enough to wrap, " * 4 + "and then it ends"
     long_point = "      - text: Too much to say.\n        items:\n" + "".join(
         f"          - {wraps} {n}\n" for n in range(6)
     )
-    points = "".join(f"      - text: Point number {n}.\n" for n in range(PARALLEL_FROM_SLIDES))
+    points = "".join(f"      - text: Point number {n}.\n" for n in range(12))
     project = make_talk(MINIMAL_TALK.replace("      - text: Keep going.\n", long_point + points))
     result = run_cli(
         "build", project, "--only", "slides", "--format", "pdf", "--format", "html", "--jobs", "2"
@@ -112,7 +110,7 @@ def test_a_long_deck_built_in_parts_shows_a_stepped_down_slide_stepped_down_in_h
     assert "1 set smaller to fit" in result.output
 
     with pdfplumber.open(project / "build" / "slides.pdf") as pdf:
-        assert len(pdf.pages) > PARALLEL_FROM_SLIDES
+        assert len(pdf.pages) > 12
         stepped, plain = pdf.pages[4], pdf.pages[5]  # title, outline, group, point 1, then these
         assert "Too much to say" in stepped.extract_text()
         size_of = {page: max(_sizes(page)) for page in (stepped, plain)}  # the point's numeral

@@ -81,9 +81,7 @@ def _noted(name: str, job):
 
 
 def test_parallel_deck_is_byte_identical_to_serial(tmp_path: Path, monkeypatch) -> None:
-    from handout_kit.render import slides
 
-    monkeypatch.setattr(slides, "PARALLEL_FROM_SLIDES", 5)  # the default talk's deck splits too
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     result = run_cli("build", REPO, "--out", serial, "--only", "slides", "--jobs", "1")
     assert result.exit_code == 0, result.output
@@ -103,12 +101,6 @@ def test_parallel_deck_is_byte_identical_to_serial(tmp_path: Path, monkeypatch) 
     assert names == ["slides-notes.pdf", "slides-presenter.html", "slides.html", "slides.pdf", "slides.pptx"]
     assert names == sorted(p.name for p in parallel.iterdir() if p.is_file())
     assert [n for n in names if (serial / n).read_bytes() != (parallel / n).read_bytes()] == []
-
-
-def test_a_short_deck_stays_in_one_process(tmp_path: Path) -> None:
-    result = run_cli("build", REPO, "--out", tmp_path, "--only", "slides", "--jobs", "2")
-    assert result.exit_code == 0, result.output
-    assert "in 2 processes" not in result.output
 
 
 def test_root_custom_properties_are_resolved_only_where_that_cannot_change_the_page() -> None:
