@@ -252,6 +252,14 @@ def test_a_rebuild_lays_the_deck_and_its_notes_out_once_at_the_fits_the_last_bui
     assert {name: (out / name).read_bytes() for name in before} == before
     assert second.output.count("set smaller to fit") == 2
 
+    # a build of the HTML decks alone in between keeps what the notes' last build found
+    html_only = run_cli(*build[:7], "html", *build[8:])
+    assert html_only.exit_code == 0, html_only.output
+    assert "slides-notes.pdf" not in html_only.output
+    laid.clear()
+    assert run_cli(*build).exit_code == 0
+    assert laid == ["deck", "notes"]
+
     # the full slide made short: its fit is not carried over, it is set at its own size again
     talk = project / "content" / "talk.yaml"
     wrapping = "Words that make this bullet long enough to wrap, " * 4 + "and then it ends"

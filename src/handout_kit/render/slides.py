@@ -60,6 +60,8 @@ class SlidesRenderer:
     def render(self, job: Job) -> Result:
         deck = build_deck(job.talk)
         result = Result()
+        if job.part in (None, "deck"):  # what the last build found, kept for the parts not made now
+            result.memo.update(job.memo.get(self.name, {}))
         context = job.context(deck=deck, qr=_qr(job), presenter_file=PRESENTER_FILE)
         if job.part in (None, "deck") and job.formats & {"html", "pdf"}:
             started = time.perf_counter()
