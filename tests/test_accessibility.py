@@ -18,7 +18,7 @@ from conftest import MINIMAL_TALK, REPO, run_cli
 from handout_kit.build import load_talk
 from handout_kit.model.slides import build_deck
 from handout_kit.pdfcheck import check_pdf
-from handout_kit.pdftags import tag_stamped_figure
+from handout_kit.place import Placement, place_pages
 from handout_kit.render.slides import slide_text
 
 PDF_UA = {"handout.pdf", "slides-notes.pdf", "run-sheet.pdf"}
@@ -250,28 +250,25 @@ def test_theme_accessibility_chooses_which_pdfs_claim_pdf_ua(make_talk, tmp_path
     assert result.exit_code != 0 and "accessibility" in result.output and "Traceback" not in result.output
 
 
-def test_a_stamped_slide_is_a_figure_with_the_slides_text(built: dict[str, Path]) -> None:
-    """The helper for notes pages that place slides as pictures: before it, the stamped page is
-    content outside the structure; after it, one /Figure whose /Alt is the slide's text."""
+def test_a_placed_slide_is_a_figure_with_the_slides_text(built: dict[str, Path]) -> None:
+    """Placing slides as pictures on notes pages: a page stamped without tags is content outside
+    the structure, which the check refuses; placed by the kit, it is one /Figure whose /Alt is
+    the slide's text."""
     out = built[REPO.name]
-    notes = pikepdf.open(out / "handout.pdf")
-    slides = pikepdf.open(out / "slides.pdf")
-    page = notes.pages[1]
-    name = page.add_overlay(slides.pages[0], pikepdf.Rectangle(36, 36, 236, 148), push_stack=False)
-    stamped = io.BytesIO()
-    notes.save(stamped)
+    notes_data, slides_data = (out / "handout.pdf").read_bytes(), (out / "slides.pdf").read_bytes()
+    with pikepdf.open(io.BytesIO(notes_data)) as notes, pikepdf.open(io.BytesIO(slides_data)) as slides:
+        notes.pages[1].add_overlay(slides.pages[0], pikepdf.Rectangle(36, 36, 236, 148), push_stack=False)
+        stamped = io.BytesIO()
+        notes.save(stamped)
     assert any(f.severity == "error" for f in check_pdf(stamped.getvalue(), pdf_ua=True))
 
-    figure = tag_stamped_figure(
-        notes, 1, str(name), "Slide 1: 7 Tips for Rapidly Fostering Self-Organizing Work Groups"
-    )
-    tagged = io.BytesIO()
-    notes.save(tagged)
-    assert not check_pdf(tagged.getvalue(), pdf_ua=True)
-    assert str(figure.Alt).startswith("Slide 1: 7 Tips")
-    with pikepdf.open(io.BytesIO(tagged.getvalue())) as pdf:
+    alt = "Slide 1: 7 Tips for Rapidly Fostering Self-Organizing Work Groups"
+    tagged = place_pages(notes_data, slides_data, [Placement(1, 0, 36, 36, 200, 112)], [alt])
+    assert not check_pdf(tagged, pdf_ua=True)
+    with pikepdf.open(io.BytesIO(tagged)) as pdf:
         figures = [e for e in _elements(pdf.Root.StructTreeRoot) if str(e.S) == "/Figure"]
-        assert [str(f.Alt) for f in figures][-1].startswith("Slide 1")
+        assert [str(f.Alt) for f in figures][-1].startswith("Slide 1: 7 Tips")
+        assert figures[-1].Pg.objgen == pdf.pages[1].objgen
 
 
 def test_notes_thumbnails_are_figures_with_the_slides_text(built: dict[str, Path]) -> None:

@@ -60,39 +60,6 @@ def finish(
         return out.getvalue()
 
 
-def tag_stamped_figure(
-    pdf: Pdf,
-    page_index: int,
-    xobject: str,
-    alt: str,
-    parent: pikepdf.Object | None = None,
-    position: int | None = None,
-) -> Dictionary:
-    """Tag a page placed as a picture: each painting of form XObject `xobject` (e.g. "/Slide3")
-    on page `page_index` is wrapped in marked content belonging to a new /Figure element with
-    `alt` as its /Alt (a slide's text, for a slide thumbnail). The figure goes under `parent`
-    (default: the document element) at `position` (default: last), so it is read in place.
-    Returns the new element."""
-    page = pdf.pages[page_index]
-    figure, mcid = new_figure(pdf, page_index, alt, parent, position)
-    wrapped = 0
-    instructions: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
-    for instruction in pikepdf.parse_content_stream(page):
-        operands, operator = instruction.operands, instruction.operator
-        if str(operator) == "Do" and operands and operands[0] == Name(xobject):
-            properties = [Name.Figure, Dictionary(MCID=mcid)]
-            begin = pikepdf.ContentStreamInstruction(properties, pikepdf.Operator("BDC"))
-            end = pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))
-            instructions += [begin, instruction, end]
-            wrapped += 1
-        else:
-            instructions.append(instruction)
-    if not wrapped:
-        raise ValueError(f"page {page_index + 1} does not paint {xobject}")
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-    return figure
-
-
 def new_figure(
     pdf: Pdf, page_index: int, alt: str, parent: pikepdf.Object | None = None, position: int | None = None
 ) -> tuple[Dictionary, int]:
